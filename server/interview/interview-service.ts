@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { BankRegistry } from '../bank/bank-loader.js';
+import type { Question } from '../bank/bank-schema.js';
+import { selectQuestions } from '../bank/question-selection.js';
+import type { Scorer, ScoringInput } from '../scoring/scorer.js';
+import type { Assessment } from '../scoring/assessment.js';
+import type { Store } from '../store/store.js';
+import type { SessionRow } from '../store/session-repository.js';
+import type { TurnRow } from '../store/transcript-repository.js';
+import type {
+  AssessmentEvent,
+  FinishResult,
+  QuestionEvent,
+  ResumeResult,
+  StartPayload,
+  StartResult,
+  SubmitResult,
+} from '../realtime/contract.js';
+import type { InterviewEvents } from './interview-events.js';
+import { nextStep, type InterviewPlan, type TurnState } from './interview-machine.js';
+import { finalQuestionScore } from './final-score.js';
+import { hashToken, newSessionToken, tokenMatches } from './session-token.js';
+
+export interface InterviewServiceDeps {
+  config: Config;
+  store: Store;
+  banks: BankRegistry;
+  scorer: Scorer;
+  events: InterviewEvents;
+  logger: Logger;
+  now?: () => Date;
+  random?: () => number;
+}
+
+export interface StartContext {
+  clientIp?: string;
+}
+
+const DEFAULT_QUESTION_COUNT = 5;
+
+export function reportUrlFor(sessionId: string): string {
+  return `/api/sessions/${encodeURIComponent(sessionId)}/report`;
+}
+
+/**
+ * The interview use cases: start, resume, answer, finish. It persists every step before telling
+ * anyone about it, and drives each session through the pure state machine one step at a time.
+ * It knows nothing of sockets: what clients should see goes out through `events`.
+ */
+export class InterviewService {
+  private readonly deps: InterviewServiceDeps;
+  private readonly now: () => Date;
+  /** one advancing chain per session, so a session's steps never interleave */
+  private readonly running = new Map<string, Promise<void>>();
+  private closing = false;
+
+  constructor(deps: InterviewServiceDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Starts an interview; the caller acknowledges `result`, then shows `first`. */
+  start(payload: StartPayload, ctx: StartContext = {}): { result: StartResult; first: QuestionEvent } {
+    this.assertOpen();
+    const { config, store, banks } = this.deps;
+    const bank = payload.bank ? banks.bank(payload.bank) : banks.defaultBank();
+    if (!bank) throw new AppError('NOT_FOUND', `No question bank named "${payload.bank}".`);
+    if (ctx.clientIp && config.MAX_SESSIONS_PER_IP > 0 && store.sessions.countActiveByIp(ctx.clientIp) >= config.MAX_SESSIONS_PER_IP) {
+      throw new AppError('RATE_LIMITED', 'Too many unfinished interviews from this address. Finish or end one first.');
+    }
+    const level = payload.level ?? 'mixed';
+    const topics = payload.topics ?? [];
+    const questions = selectQuestions(bank, { level, topics, count: payload.questionCount ?? DEFAULT_QUESTION_COUNT }, this.deps.random);
+
+    const sessionId = randomUUID();
+    const token = newSessionToken();
+    const at = this.now().toISOString();
+    const first = questions[0]!;
+    const turnId = randomUUID();
+    store.transaction(() => {
+      store.sessions.create({
+        id: sessionId,
+        tokenHash: hashToken(token),
+        candidate: payload.candidate || null,
+        bankId: bank.id,
+        mode: payload.mode ?? 'practice',
+        level,
+        topics,
+        followUps: payload.followUps ?? 1,
+        questionIds: questions.map((q) => q.id),
+        clientIp: ctx.clientIp ?? null,
+        createdAt: at,
+      });
+      store.transcript.ask({
+        id: turnId,
+        sessionId,
+        questionIndex: 1,
+        questionId: first.id,
+        kind: 'bank',
+        parentTurnId: null,
+        pointId: null,
+        text: first.question,
+        askedAt: at,
+      });
+    });
+    this.deps.logger.info({ sessionId, bank: bank.id, level, count: questions.length }, 'interview started');
+    return {
+      result: { sessionId, token, total: questions.length },
+      first: { turnId, index: 1, total: questions.length, kind: 'bank', questionId: first.id, level: first.level, text: first.question },
+    };
+  }
+
+  /** Checks a session token. Unknown sessions and wrong tokens get the same answer, so ids cannot be probed. */
+  authenticate(sessionId: string, token: string): SessionRow {
+    const session = this.deps.store.sessions.get(sessionId);
+    if (!session || !tokenMatches(token, session.tokenHash)) throw new AppError('NOT_FOUND', 'No interview with that id and token.');
+    return session;
+  }
+
+  /** The state a reconnecting client needs. Also finishes any work a crash interrupted. */
+  async resume(sessionId: string, token: string): Promise<ResumeResult> {
+    const session = this.authenticate(sessionId, token);
+    if (session.status === 'active') await this.advance(sessionId);
+    return this.snapshot(sessionId);
+  }
+
+  snapshot(sessionId: string): ResumeResult {
+    const { store } = this.deps;
+    const session = this.requireSession(sessionId);
+    const turns = store.transcript.turns(sessionId);
+    const assessments = store.assessments.forSession(sessionId);
+    const last = turns.at(-1);
+    const pending = session.status === 'active' && last && last.status === 'asked' ? this.questionEvent(session, last) : null;
+    const released = session.mode === 'practice' || session.status === 'complete';
+    const results: AssessmentEvent[] = released
+      ? turns.flatMap((t) => {
+          const a = assessments.get(t.id);
+          return a ? [{ turnId: t.id, assessment: a }] : [];
+        })
+      : [];
+    return {
+      pending,
+      transcript: store.transcript.transcript(sessionId),
+      results,
+      status: session.status,
+      total: session.questionIds.length,
+      mode: session.mode,
+    };
+  }
+
+  /**
+   * Stores the answer (committed before anything else happens), acknowledges it, then scores it in
+   * the background. A repeat of an already stored answer to the same turn is acknowledged again
+   * without storing it twice, so a client may safely retry after a dropped connection.
+   */
+  submitAnswer(sessionId: string, turnId: string, rawText: string): SubmitResult {
+    this.assertOpen();
+    const { store, config } = this.deps;
+    const session = this.requireSession(sessionId);
+    const text = rawText.trim();
+    if (!text) throw new AppError('BAD_REQUEST', 'text: the answer is empty.');
+    if (config.MAX_ANSWER_CHARS > 0 && text.length > config.MAX_ANSWER_CHARS) {
+      throw new AppError('TOO_LARGE', `text: answers are limited to ${config.MAX_ANSWER_CHARS} characters.`);
+    }
+    const turn = store.transcript.turn(turnId);
+    if (!turn || turn.sessionId !== sessionId) throw new AppError('NOT_FOUND', 'No such question in this interview.');
+    if (turn.status !== 'asked') {
+      if (turn.answer === text) return { turnId };
+      throw new AppError('CONFLICT', 'That question has already been answered.');
+    }
+    if (session.status !== 'active') throw new AppError('CONFLICT', 'This interview has finished.');
+    const latest = store.transcript.turns(sessionId).at(-1);
+    if (latest?.id !== turnId) throw new AppError('CONFLICT', 'That is not the current question.');
+
+    const stored = store.transaction(() => store.transcript.answer(sessionId, turnId, text, this.now().toISOString()));
+    if (!stored) throw new AppError('CONFLICT', 'That question has already been answered.');
+    this.deps.logger.info({ sessionId, turnId, chars: text.length }, 'answer stored');
+    void this.advance(sessionId);
+    return { turnId };
+  }
+
+  /** Ends the interview now: waits for in-flight scoring, then completes with what was answered. */
+  async finish(sessionId: string): Promise<FinishResult> {
+    const session = this.requireSession(sessionId);
+    if (session.status === 'active') {
+      await this.advance(sessionId);
+      await this.enqueue(sessionId, async () => this.complete(this.requireSession(sessionId)));
+    }
+    return { reportUrl: reportUrlFor(sessionId) };
+  }
+
+  /** Scores answers that were stored but never scored, e.g. after a crash. */
+  async recoverUnscored(): Promise<number> {
+    const ids = this.deps.store.transcript.sessionsWithUnscoredAnswers();
+    await Promise.all(ids.map((id) => this.advance(id)));
+    return ids.length;
+  }
+
+  /** Stops taking new work and waits (up to `timeoutMs`) for in-flight scoring to be stored. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.closing = true;
+    const all = Promise.allSettled([...this.running.values()]).then(() => true);
+    const timer = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
+    return Promise.race([all, timer]);
+  }
+
+  /** Runs the session forward until it waits for the candidate or completes. */
+  advance(sessionId: string): Promise<void> {
+    return this.enqueue(sessionId, () => this.step(sessionId));
+  }
+
+  private enqueue(sessionId: string, work: () => Promise<void>): Promise<void> {
+    const prev = this.running.get(sessionId) ?? Promise.resolve();
+    const next = prev.then(work).catch((err: unknown) => {
+      this.deps.logger.error({ sessionId, err }, 'interview step failed');
+    });
+    this.running.set(sessionId, next);
+    void next.finally(() => {
+      if (this.running.get(sessionId) === next) this.running.delete(sessionId);
+    });
+    return next;
+  }
+
+  private async step(sessionId: string): Promise<void> {
+    const { store } = this.deps;
+    for (;;) {
+      const session = this.requireSession(sessionId);
+      if (session.status !== 'active') return;
+      const plan = this.planFor(session);
+      const turns = store.transcript.turns(sessionId);
+      const assessments = store.assessments.forSession(sessionId);
+      const next = nextStep(plan, turns.map((t) => toTurnState(t, assessments.get(t.id))));
+
+      switch (next.type) {
+        case 'await-answer':
+          return;
+        case 'await-score': {
+          const turn = turns.find((t) => t.id === next.turnId)!;
+          await this.scoreTurn(session, plan, turn);
+          continue;
+        }
+        case 'ask-question':
+        case 'ask-follow-up': {
+          const isFollowUp = next.type === 'ask-follow-up';
+          const turn: TurnRow = {
+            id: randomUUID(),
+            sessionId,
+            seq: 0,
+            questionIndex: next.questionIndex,
+            questionId: next.question.id,
+            kind: isFollowUp ? 'follow-up' : 'bank',
+            parentTurnId: isFollowUp ? next.parentTurnId : null,
+            pointId: isFollowUp ? next.point.id : null,
+            text: isFollowUp ? next.point.followUp : next.question.question,
+            askedAt: this.now().toISOString(),
+            answer: null,
+            answeredAt: null,
+            status: 'asked',
+          };
+          store.transaction(() => store.transcript.ask(turn));
+          this.deps.events.question(sessionId, this.questionEvent(session, turn));
+          return;
+        }
+        case 'complete':
+          this.complete(session);
+          return;
+      }
+    }
+  }
+
+  private async scoreTurn(session: SessionRow, plan: InterviewPlan, turn: TurnRow): Promise<void> {
+    const { store, scorer, events } = this.deps;
+    const question = plan.questions[turn.questionIndex - 1];
+    if (!question) throw new Error(`turn ${turn.id} points outside the plan`);
+    const input = scoringInputFor(question, turn);
+    const streamDeltas = session.mode === 'practice';
+    const assessment = await scorer.score(input, {
+      onDelta: streamDeltas ? (text) => events.delta(session.id, { turnId: turn.id, text }) : undefined,
+    });
+    const saved = store.transaction(() => {
+      if (!store.transcript.markScored(turn.id)) return false;
+      store.assessments.save(session.id, turn.id, assessment, this.now().toISOString());
+      return true;
+    });
+    if (!saved) return;
+    this.deps.logger.info(
+      { sessionId: session.id, turnId: turn.id, scorer: assessment.scorer, overall: assessment.overall, latencyMs: Math.round(assessment.latencyMs) },
+      'answer scored',
+    );
+    if (session.mode === 'practice') events.result(session.id, { turnId: turn.id, assessment });
+  }
+
+  private complete(session: SessionRow): void {
+    const { store, events } = this.deps;
+    if (session.status !== 'active') return;
+    const plan = this.planFor(session);
+    const turns = store.transcript.turns(session.id);
+    const assessments = store.assessments.forSession(session.id);
+    const overall = overallScore(plan, turns, assessments);
+    const changed = store.transaction(() => store.sessions.complete(session.id, overall, this.now().toISOString()));
+    if (!changed) return;
+    if (session.mode === 'realistic') {
+      for (const t of turns) {
+        const a = assessments.get(t.id);
+        if (a) events.result(session.id, { turnId: t.id, assessment: a });
+      }
+    }
+    this.deps.logger.info({ sessionId: session.id, overall }, 'interview complete');
+    events.complete(session.id, { sessionId: session.id, overall, reportUrl: reportUrlFor(session.id) });
+  }
+
+  private questionEvent(session: SessionRow, turn: TurnRow): QuestionEvent {
+    const question = this.deps.banks.question(turn.questionId);
+    return {
+      turnId: turn.id,
+      index: turn.questionIndex,
+      total: session.questionIds.length,
+      kind: turn.kind,
+      questionId: turn.questionId,
+      level: question?.level ?? session.level,
+      text: turn.text,
+    };
+  }
+
+  private planFor(session: SessionRow): InterviewPlan {
+    const questions = session.questionIds.map((id) => this.deps.banks.question(id)).filter((q): q is Question => q !== undefined);
+    return { questions, followUps: session.followUps, threshold: this.deps.config.FOLLOW_UP_THRESHOLD };
+  }
+
+  private requireSession(sessionId: string): SessionRow {
+    const session = this.deps.store.sessions.get(sessionId);
+    if (!session) throw new AppError('NOT_FOUND', 'No interview with that id and token.');
+    return session;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new AppError('UNAVAILABLE', 'The server is restarting. Reconnect in a moment; your answers are saved.');
+  }
+}
+
+function toTurnState(t: TurnRow, assessment: Assessment | undefined): TurnState {
+  return { id: t.id, questionIndex: t.questionIndex, kind: t.kind, pointId: t.pointId, answered: t.status !== 'asked', assessment };
+}
+
+/** A follow-up answer is scored against the one point it probes, with the parent's reference as anchor. */
+export function scoringInputFor(question: Question, turn: Pick<TurnRow, 'kind' | 'pointId' | 'text' | 'answer'>): ScoringInput {
+  const point = turn.kind === 'follow-up' ? question.keyPoints.find((p) => p.id === turn.pointId) : undefined;
+  return {
+    questionId: question.id,
+    question: point ? turn.text : question.question,
+    reference: question.reference,
+    tip: question.tip,
+    keyPoints: point ? [point] : question.keyPoints,
+    answer: turn.answer ?? '',
+  };
+}
+
+/** Mean of the final per-question scores over the bank questions that were answered; 0 when none were. */
+export function overallScore(plan: InterviewPlan, turns: readonly TurnRow[], assessments: ReadonlyMap<string, Assessment>): number {
+  const scores: number[] = [];
+  plan.questions.forEach((question, i) => {
+    const forQuestion = turns.filter((t) => t.questionIndex === i + 1);
+    const bankTurn = forQuestion.find((t) => t.kind === 'bank');
+    const bank = bankTurn && assessments.get(bankTurn.id);
+    if (!bank) return;
+    const followUps = forQuestion.flatMap((t) => {
+      const a = assessments.get(t.id);
+      return t.kind === 'follow-up' && a && t.pointId ? [{ pointId: t.pointId, assessment: a }] : [];
+    });
+    scores.push(finalQuestionScore(question.keyPoints, bank, followUps));
+  });
+  return scores.length ? Math.round(scores.reduce((a, b) => a + b, 0) / scores.length) : 0;
+}

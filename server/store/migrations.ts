@@ -1,0 +1,70 @@
+/**
+ * Schema migrations, applied in order. `PRAGMA user_version` records how many have run, so each
+ * entry runs exactly once per database file. Never edit a shipped entry; append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE sessions (
+    id            TEXT PRIMARY KEY,
+    token_hash    TEXT NOT NULL,
+    candidate     TEXT,
+    bank_id       TEXT NOT NULL,
+    mode          TEXT NOT NULL CHECK (mode IN ('practice', 'realistic')),
+    level         TEXT NOT NULL,
+    topics        TEXT NOT NULL,               -- JSON array
+    follow_ups    INTEGER NOT NULL,
+    question_ids  TEXT NOT NULL,               -- JSON array: the planned bank questions, in order
+    status        TEXT NOT NULL CHECK (status IN ('active', 'complete')),
+    overall       REAL,
+    client_ip     TEXT,
+    created_at    TEXT NOT NULL,
+    completed_at  TEXT
+  );
+
+  CREATE TABLE turns (
+    id              TEXT PRIMARY KEY,
+    session_id      TEXT NOT NULL REFERENCES sessions(id),
+    seq             INTEGER NOT NULL,          -- 1-based order of turns in the session
+    question_index  INTEGER NOT NULL,          -- 1-based position of the bank question
+    question_id     TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('bank', 'follow-up')),
+    parent_turn_id  TEXT REFERENCES turns(id),
+    point_id        TEXT,                      -- the key point a follow-up probes
+    text            TEXT NOT NULL,
+    asked_at        TEXT NOT NULL,
+    answer          TEXT,
+    answered_at     TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('asked', 'answered', 'scored')),
+    UNIQUE (session_id, seq)
+  );
+
+  -- The transcript: every interviewer and candidate message, in order.
+  CREATE TABLE messages (
+    session_id  TEXT NOT NULL REFERENCES sessions(id),
+    seq         INTEGER NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('interviewer', 'candidate')),
+    turn_id     TEXT NOT NULL REFERENCES turns(id),
+    text        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (session_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE assessments (
+    turn_id            TEXT PRIMARY KEY REFERENCES turns(id),
+    session_id         TEXT NOT NULL REFERENCES sessions(id),
+    scorer             TEXT NOT NULL,
+    model              TEXT,
+    prompt_version     TEXT,
+    overall            REAL NOT NULL,
+    band               TEXT NOT NULL,
+    prompt_tokens      INTEGER,
+    completion_tokens  INTEGER,
+    latency_ms         REAL NOT NULL,
+    data               TEXT NOT NULL,          -- the full Assessment as JSON
+    created_at         TEXT NOT NULL
+  );
+
+  CREATE INDEX turns_by_status ON turns (status) WHERE status = 'answered';
+  CREATE INDEX assessments_by_session ON assessments (session_id);
+  `,
+];

@@ -1,0 +1,104 @@
+import type { Db } from './database.js';
+import type { Mode } from '../realtime/contract.js';
+
+export interface SessionRow {
+  id: string;
+  tokenHash: string;
+  candidate: string | null;
+  bankId: string;
+  mode: Mode;
+  level: string;
+  topics: string[];
+  followUps: number;
+  questionIds: string[];
+  status: 'active' | 'complete';
+  overall: number | null;
+  clientIp: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+interface RawSession {
+  id: string;
+  token_hash: string;
+  candidate: string | null;
+  bank_id: string;
+  mode: Mode;
+  level: string;
+  topics: string;
+  follow_ups: number;
+  question_ids: string;
+  status: 'active' | 'complete';
+  overall: number | null;
+  client_ip: string | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
+function fromRow(r: RawSession): SessionRow {
+  return {
+    id: r.id,
+    tokenHash: r.token_hash,
+    candidate: r.candidate,
+    bankId: r.bank_id,
+    mode: r.mode,
+    level: r.level,
+    topics: JSON.parse(r.topics) as string[],
+    followUps: r.follow_ups,
+    questionIds: JSON.parse(r.question_ids) as string[],
+    status: r.status,
+    overall: r.overall,
+    clientIp: r.client_ip,
+    createdAt: r.created_at,
+    completedAt: r.completed_at,
+  };
+}
+
+export class SessionRepository {
+  private readonly insertStmt;
+  private readonly getStmt;
+  private readonly completeStmt;
+  private readonly activeByIpStmt;
+  private readonly activeStmt;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO sessions (id, token_hash, candidate, bank_id, mode, level, topics, follow_ups, question_ids, status, client_ip, created_at)
+       VALUES (@id, @tokenHash, @candidate, @bankId, @mode, @level, @topics, @followUps, @questionIds, 'active', @clientIp, @createdAt)`,
+    );
+    this.getStmt = db.prepare<[string], RawSession>('SELECT * FROM sessions WHERE id = ?');
+    this.completeStmt = db.prepare(
+      `UPDATE sessions SET status = 'complete', overall = @overall, completed_at = @completedAt WHERE id = @id AND status = 'active'`,
+    );
+    this.activeByIpStmt = db.prepare<[string], { n: number }>(
+      `SELECT count(*) AS n FROM sessions WHERE client_ip = ? AND status = 'active'`,
+    );
+    this.activeStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sessions WHERE status = 'active'`);
+  }
+
+  create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt'>): void {
+    this.insertStmt.run({
+      ...s,
+      topics: JSON.stringify(s.topics),
+      questionIds: JSON.stringify(s.questionIds),
+    });
+  }
+
+  get(id: string): SessionRow | undefined {
+    const r = this.getStmt.get(id);
+    return r ? fromRow(r) : undefined;
+  }
+
+  /** Returns false when the session was already complete. */
+  complete(id: string, overall: number, completedAt: string): boolean {
+    return this.completeStmt.run({ id, overall, completedAt }).changes === 1;
+  }
+
+  countActiveByIp(ip: string): number {
+    return this.activeByIpStmt.get(ip)?.n ?? 0;
+  }
+
+  countActive(): number {
+    return this.activeStmt.get()?.n ?? 0;
+  }
+}

@@ -1,0 +1,123 @@
+import type { Db } from './database.js';
+import type { QuestionKind, TranscriptEntry } from '../realtime/contract.js';
+
+export type TurnStatus = 'asked' | 'answered' | 'scored';
+
+export interface TurnRow {
+  id: string;
+  sessionId: string;
+  seq: number;
+  questionIndex: number;
+  questionId: string;
+  kind: QuestionKind;
+  parentTurnId: string | null;
+  pointId: string | null;
+  text: string;
+  askedAt: string;
+  answer: string | null;
+  answeredAt: string | null;
+  status: TurnStatus;
+}
+
+interface RawTurn {
+  id: string;
+  session_id: string;
+  seq: number;
+  question_index: number;
+  question_id: string;
+  kind: QuestionKind;
+  parent_turn_id: string | null;
+  point_id: string | null;
+  text: string;
+  asked_at: string;
+  answer: string | null;
+  answered_at: string | null;
+  status: TurnStatus;
+}
+
+const fromRow = (r: RawTurn): TurnRow => ({
+  id: r.id,
+  sessionId: r.session_id,
+  seq: r.seq,
+  questionIndex: r.question_index,
+  questionId: r.question_id,
+  kind: r.kind,
+  parentTurnId: r.parent_turn_id,
+  pointId: r.point_id,
+  text: r.text,
+  askedAt: r.asked_at,
+  answer: r.answer,
+  answeredAt: r.answered_at,
+  status: r.status,
+});
+
+/** Turns (question + answer pairs) and the message transcript; each write keeps both in step. */
+export class TranscriptRepository {
+  private readonly insertTurnStmt;
+  private readonly answerStmt;
+  private readonly markScoredStmt;
+  private readonly insertMessageStmt;
+  private readonly turnsStmt;
+  private readonly turnStmt;
+  private readonly messagesStmt;
+  private readonly unscoredStmt;
+
+  constructor(db: Db) {
+    this.insertTurnStmt = db.prepare(
+      `INSERT INTO turns (id, session_id, seq, question_index, question_id, kind, parent_turn_id, point_id, text, asked_at, status)
+       VALUES (@id, @sessionId, (SELECT coalesce(max(seq), 0) + 1 FROM turns WHERE session_id = @sessionId),
+               @questionIndex, @questionId, @kind, @parentTurnId, @pointId, @text, @askedAt, 'asked')`,
+    );
+    this.answerStmt = db.prepare(
+      `UPDATE turns SET answer = @answer, answered_at = @answeredAt, status = 'answered' WHERE id = @id AND status = 'asked'`,
+    );
+    this.markScoredStmt = db.prepare(`UPDATE turns SET status = 'scored' WHERE id = ? AND status = 'answered'`);
+    this.insertMessageStmt = db.prepare(
+      `INSERT INTO messages (session_id, seq, role, turn_id, text, created_at)
+       VALUES (@sessionId, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE session_id = @sessionId), @role, @turnId, @text, @createdAt)`,
+    );
+    this.turnsStmt = db.prepare<[string], RawTurn>('SELECT * FROM turns WHERE session_id = ? ORDER BY seq');
+    this.turnStmt = db.prepare<[string], RawTurn>('SELECT * FROM turns WHERE id = ?');
+    this.messagesStmt = db.prepare<[string], { seq: number; role: 'interviewer' | 'candidate'; turn_id: string; text: string; created_at: string }>(
+      'SELECT seq, role, turn_id, text, created_at FROM messages WHERE session_id = ? ORDER BY seq',
+    );
+    this.unscoredStmt = db.prepare<[], { session_id: string }>(
+      `SELECT DISTINCT session_id FROM turns WHERE status = 'answered'`,
+    );
+  }
+
+  /** Adds a turn and its interviewer message. Call inside a transaction. */
+  ask(t: Pick<TurnRow, 'id' | 'sessionId' | 'questionIndex' | 'questionId' | 'kind' | 'parentTurnId' | 'pointId' | 'text' | 'askedAt'>): void {
+    this.insertTurnStmt.run(t);
+    this.insertMessageStmt.run({ sessionId: t.sessionId, role: 'interviewer', turnId: t.id, text: t.text, createdAt: t.askedAt });
+  }
+
+  /** Records the answer and its candidate message; false when the turn was not waiting for one. */
+  answer(sessionId: string, turnId: string, answer: string, answeredAt: string): boolean {
+    if (this.answerStmt.run({ id: turnId, answer, answeredAt }).changes !== 1) return false;
+    this.insertMessageStmt.run({ sessionId, role: 'candidate', turnId, text: answer, createdAt: answeredAt });
+    return true;
+  }
+
+  markScored(turnId: string): boolean {
+    return this.markScoredStmt.run(turnId).changes === 1;
+  }
+
+  turns(sessionId: string): TurnRow[] {
+    return this.turnsStmt.all(sessionId).map(fromRow);
+  }
+
+  turn(turnId: string): TurnRow | undefined {
+    const r = this.turnStmt.get(turnId);
+    return r ? fromRow(r) : undefined;
+  }
+
+  transcript(sessionId: string): TranscriptEntry[] {
+    return this.messagesStmt.all(sessionId).map((m) => ({ seq: m.seq, role: m.role, turnId: m.turn_id, text: m.text, at: m.created_at }));
+  }
+
+  /** Sessions holding an answer that was stored but never scored (the process died in between). */
+  sessionsWithUnscoredAnswers(): string[] {
+    return this.unscoredStmt.all().map((r) => r.session_id);
+  }
+}
