@@ -1,0 +1,65 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { Express } from 'express';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { BankRegistry } from './bank/bank-loader.js';
+import type { Scorer } from './scoring/scorer.js';
+import type { Store } from './store/store.js';
+import { InterviewService } from './interview/interview-service.js';
+import { createExpressApp } from './http/express-app.js';
+import { registerSocketHandlers, socketEvents, type InterviewServer } from './realtime/socket-handlers.js';
+import { MAX_ANSWER_CHARS } from './realtime/contract.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  banks: BankRegistry;
+  scorer: Scorer;
+  logger: Logger;
+  clientDir?: string;
+}
+
+export interface App {
+  app: Express;
+  httpServer: HttpServer;
+  io: InterviewServer;
+  service: InterviewService;
+  /** Stops accepting, lets in-flight scoring finish (up to `graceMs`), closes sockets and HTTP. Leaves the store open. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Frames larger than this are refused by the transport before they are parsed: the largest legal
+ * answer in UTF-8 plus room for the envelope.
+ */
+const MAX_FRAME_BYTES = MAX_ANSWER_CHARS * 4 + 16 * 1024;
+
+/** Builds express + socket.io around one interview service. Nothing listens until the caller says so. */
+export function createApp(deps: AppDeps): App {
+  const httpServer = createServer();
+  const io: InterviewServer = new Server(httpServer, {
+    maxHttpBufferSize: MAX_FRAME_BYTES,
+    cors: deps.config.CORS_ORIGINS.length ? { origin: deps.config.CORS_ORIGINS } : undefined,
+    serveClient: false,
+  });
+  const service = new InterviewService({ ...deps, events: socketEvents(io) });
+  const app = createExpressApp({ ...deps, service });
+  httpServer.on('request', app);
+  registerSocketHandlers(io, service, deps.config, deps.logger);
+
+  return {
+    app,
+    httpServer,
+    io,
+    service,
+    async close(graceMs = 10_000) {
+      const drained = await service.drain(graceMs);
+      if (!drained) deps.logger.warn({ graceMs }, 'shutdown grace period ran out; unscored answers will be scored at next start');
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { ScoringFeatures } from './features.js';
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+
+/** Names of the grade-model inputs, in the order of `gradeFeatures`. */
+export const GRADE_FEATURES = ['recall', 'precision', 'f1', 'coverage', 'lengthRatio', 'logLength', 'questionEcho', 'functionShare'] as const;
+
+/** The grade-model inputs of one answer. */
+export function gradeFeatures(f: ScoringFeatures): number[] {
+  const f1 = f.recall + f.precision > 0 ? (2 * f.recall * f.precision) / (f.recall + f.precision) : 0;
+  return [
+    f.recall,
+    f.precision,
+    f1,
+    f.referenceCoverage,
+    Math.min(3, f.newWords / Math.max(1, f.referenceWords)),
+    Math.log1p(f.newWords),
+    f.questionEcho,
+    f.functionShare,
+  ];
+}
+
+/**
+ * A linear model of a human grade (0..5) from `gradeFeatures`. The intercept is kept for fitting but
+ * not used when scoring: an answer that aligns with nothing must start from 0, not from the average
+ * grade of a class of students. `scale` is the modelled grade span that maps to 0..100.
+ */
+export interface GradeModel {
+  intercept: number;
+  weights: readonly number[];
+}
+
+/**
+ * Fitted by ridge regression (lambda 1) on all of the Mohler et al. (2011) dev half, predicting the mean
+ * of the two human grades; `npm run bench:grading` prints the fit and its question-grouped
+ * cross-validated accuracy. Only these numbers ship, never the data.
+ */
+export const GRADE_MODEL: GradeModel = {
+  intercept: 0,
+  weights: [2, 1, 0, 1, 0, 0, 0, 0],
+};
+
+/** The model's grade above its no-alignment baseline, on 0..1 (1 = a full-marks answer). */
+export function gradeEstimate(f: ScoringFeatures, model: GradeModel = GRADE_MODEL): number {
+  const x = gradeFeatures(f);
+  let g = 0;
+  for (let i = 0; i < x.length; i++) g += (model.weights[i] ?? 0) * x[i]!;
+  return clamp01(g / Math.max(0.5, 5 - model.intercept));
+}
+
+/**
+ * Multiplier (0..1) for what is wrong with the answer as a whole: a keyword list instead of an
+ * explanation, gibberish, too few words of its own, nothing that aligns with the rubric.
+ */
+export function qualityFactor(f: ScoringFeatures): number {
+  if (f.recall === 0 && f.precision === 0 && f.coverage === 0 && f.referenceCoverage === 0) return 0;
+  let q = 1;
+  // a bare list of terms: almost no function words across 6+ words. The bar follows the reference, so
+  // a terse reference ("CAP: Consistency, Availability, Partition tolerance; pick 2") allows terse answers.
+  if (f.wordCount >= 6) {
+    const full = Math.min(0.25, 0.8 * f.referenceFunctionShare);
+    q *= 0.45 + 0.55 * clamp01((f.functionShare - full + 0.15) / 0.15);
+  }
+  q *= 1 - clamp01(f.gibberish * 1.5);
+  // a few words of its own before coverage means anything; fewer when the reference itself is one word
+  const need = Math.min(4, Math.max(1, f.referenceWords));
+  if (f.newWords < need) q *= f.newWords / need;
+  return clamp01(q);
+}
+
+/** Share of the overall that comes from authored cue coverage when a bank rubric is present. */
+export const CUE_SHARE = 0.6;
+
+/**
+ * The overall on 0..100. With authored key points, cue coverage carries CUE_SHARE and the grade model
+ * the rest; without them the grade model (whose inputs include derived-point coverage) decides alone.
+ */
+export function overallScore(f: ScoringFeatures, authored: boolean, model: GradeModel = GRADE_MODEL): number {
+  const grade = gradeEstimate(f, model);
+  const base = authored ? CUE_SHARE * f.coverage + (1 - CUE_SHARE) * grade : grade;
+  return Math.round(100 * clamp01(base * qualityFactor(f)));
+}

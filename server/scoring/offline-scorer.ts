@@ -1,0 +1,69 @@
+import { bandFor, type Assessment } from './assessment.js';
+import { overallScore } from './calibration.js';
+import { deriveKeyPoints } from './derive-key-points.js';
+import { evidenceFor } from './evidence.js';
+import { measure, type ScoringContext } from './features.js';
+import { criteriaFor, feedbackFor } from './feedback.js';
+import { rubricFromKeyPoints } from './rubric.js';
+import type { Scorer, ScoringInput } from './scorer.js';
+import { clauseSpans } from './text/segments.js';
+import { analyse, contentKeys } from './text/terms.js';
+
+/**
+ * Builds what an answer is measured against. Question, reference and rubric are the same for every
+ * answer to a question, so callers scoring many answers may reuse the context.
+ */
+export function scoringContext(input: Omit<ScoringInput, 'answer'>): ScoringContext {
+  const question = analyse(input.question);
+  const questionKeys = contentKeys(question);
+  const reference = analyse(input.reference);
+  const tip = input.tip ? analyse(input.tip) : undefined;
+  const derived = deriveKeyPoints(input.reference, questionKeys, input.tip);
+  const points = input.keyPoints.length > 0 ? rubricFromKeyPoints(input.keyPoints) : derived;
+  return { question, questionKeys, reference, ...(tip ? { tip } : {}), points, derived };
+}
+
+/**
+ * The built-in rubric scorer: cue coverage of the key points (authored, or derived from the reference),
+ * similarity to the reference and tip, and penalties for answers that are not explanations. Synchronous,
+ * deterministic, a few milliseconds; depends on nothing but this input.
+ */
+export function scoreOffline(input: ScoringInput, context?: ScoringContext): Assessment {
+  const started = performance.now();
+  context ??= scoringContext(input);
+  const f = measure(input.answer, context);
+  const overall = overallScore(f, input.keyPoints.length > 0);
+  const clauses = clauseSpans(input.answer, 200);
+
+  const covered = f.points
+    .filter((r) => r.covered && r.hit)
+    .map((r) => ({ pointId: r.point.id, label: r.point.label, evidence: evidenceFor(input.answer, r.hit!, clauses) }))
+    // the contract: evidence occurs in the answer; anything else is dropped rather than shown
+    .filter((c) => c.evidence.length > 0 && input.answer.includes(c.evidence));
+  const coveredIds = new Set(covered.map((c) => c.pointId));
+  const missed = f.points.filter((r) => !coveredIds.has(r.point.id));
+  const missing = missed.map((r) => ({ pointId: r.point.id, label: r.point.label, core: r.point.core }));
+  const followUp = missed
+    .filter((r) => r.point.core && r.point.followUp)
+    .sort((a, b) => b.point.weight - a.point.weight || a.strength - b.strength)[0]?.point.followUp;
+
+  return {
+    scorer: 'offline',
+    overall,
+    band: bandFor(overall),
+    criteria: criteriaFor(f, input.answer),
+    covered,
+    missing,
+    feedback: feedbackFor(f, overall, input.tip),
+    ...(followUp ? { followUp } : {}),
+    latencyMs: Math.round((performance.now() - started) * 100) / 100,
+  };
+}
+
+/** The offline scorer behind the common Scorer interface. */
+export function createOfflineScorer(): Scorer {
+  return {
+    kind: 'offline',
+    score: async (input) => scoreOffline(input),
+  };
+}
