@@ -10,6 +10,7 @@ import { InterviewService } from './interview/interview-service.js';
 import { createExpressApp } from './http/express-app.js';
 import { registerSocketHandlers, socketEvents, type InterviewServer } from './realtime/socket-handlers.js';
 import { MAX_ANSWER_CHARS } from './realtime/contract.js';
+import { ReportService, type ReportNarrator } from './reports/report-service.js';
 
 export interface AppDeps {
   config: Config;
@@ -18,6 +19,8 @@ export interface AppDeps {
   scorer: Scorer;
   logger: Logger;
   clientDir?: string;
+  /** writes report narratives with a model; rules write them without one */
+  narrator?: ReportNarrator;
 }
 
 export interface App {
@@ -25,6 +28,7 @@ export interface App {
   httpServer: HttpServer;
   io: InterviewServer;
   service: InterviewService;
+  reports: ReportService;
   /** Stops accepting, lets in-flight scoring finish (up to `graceMs`), closes sockets and HTTP. Leaves the store open. */
   close(graceMs?: number): Promise<void>;
 }
@@ -43,8 +47,9 @@ export function createApp(deps: AppDeps): App {
     cors: deps.config.CORS_ORIGINS.length ? { origin: deps.config.CORS_ORIGINS } : undefined,
     serveClient: false,
   });
-  const service = new InterviewService({ ...deps, events: socketEvents(io) });
-  const app = createExpressApp({ ...deps, service });
+  const reports = new ReportService(deps.store, deps.banks, deps.logger, deps.narrator);
+  const service = new InterviewService({ ...deps, reports, events: socketEvents(io) });
+  const app = createExpressApp({ ...deps, service, reports });
   httpServer.on('request', app);
   registerSocketHandlers(io, service, deps.config, deps.logger);
 
@@ -53,6 +58,7 @@ export function createApp(deps: AppDeps): App {
     httpServer,
     io,
     service,
+    reports,
     async close(graceMs = 10_000) {
       const drained = await service.drain(graceMs);
       if (!drained) deps.logger.warn({ graceMs }, 'shutdown grace period ran out; unscored answers will be scored at next start');

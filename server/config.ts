@@ -26,6 +26,10 @@ export const ConfigSchema = z.object({
   LLM_MAX_CONCURRENCY: int(4, 1, 256),
   /** an answer scoring below this (0..100) that misses a core point gets a follow-up */
   FOLLOW_UP_THRESHOLD: int(60, 0, 100),
+  /** soft time budget per answer, by level, shown as a timer; never enforced */
+  SOFT_LIMIT_SECONDS_BEGINNER: int(180, 10, 7200),
+  SOFT_LIMIT_SECONDS_INTERMEDIATE: int(300, 10, 7200),
+  SOFT_LIMIT_SECONDS_ADVANCED: int(480, 10, 7200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_TOKEN: optionalString,
   MAX_ANSWER_CHARS: int(8000, 0, 8000),
@@ -76,4 +80,11 @@ export function useLlm(config: Config): boolean {
   if (config.SCORER === 'offline') return false;
   if (config.SCORER === 'llm') return true;
   return Boolean(config.OPENAI_API_KEY || config.OPENAI_BASE_URL);
+}
+
+/** The soft answer-time budget for a question level, in seconds. */
+export function softLimitSeconds(config: Config, level: string): number {
+  if (level === 'beginner') return config.SOFT_LIMIT_SECONDS_BEGINNER;
+  if (level === 'intermediate') return config.SOFT_LIMIT_SECONDS_INTERMEDIATE;
+  return config.SOFT_LIMIT_SECONDS_ADVANCED;
 }

@@ -11,6 +11,8 @@ import type { Store } from '../store/store.js';
 import type { InterviewService } from '../interview/interview-service.js';
 import { scoreRouter } from './score-route.js';
 import { sessionRouter } from './session-routes.js';
+import { reportRouter } from './report-route.js';
+import type { ReportService } from '../reports/report-service.js';
 import { apiNotFound, errorMiddleware } from './error-middleware.js';
 import { AppError } from '../errors.js';
 
@@ -21,6 +23,7 @@ export interface HttpDeps {
   scorer: Scorer;
   store: Store;
   service: InterviewService;
+  reports: ReportService;
   /** folder of the built web client; default client/dist */
   clientDir?: string;
 }
@@ -29,7 +32,7 @@ export interface HttpDeps {
 const JSON_LIMIT = '64kb';
 
 export function createExpressApp(deps: HttpDeps): Express {
-  const { config, logger, banks, scorer, store, service } = deps;
+  const { config, logger, banks, scorer, store, service, reports } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -93,6 +96,7 @@ export function createExpressApp(deps: HttpDeps): Express {
   });
 
   app.use(scoreRouter(banks, scorer));
+  app.use(reportRouter(service, reports));
   app.use(sessionRouter(service));
   app.use('/api', apiNotFound);
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';
-import type { Config } from '../config.js';
+import { softLimitSeconds, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { BankRegistry } from '../bank/bank-loader.js';
 import type { Question } from '../bank/bank-schema.js';
@@ -23,6 +23,7 @@ import type { InterviewEvents } from './interview-events.js';
 import { nextStep, type InterviewPlan, type TurnState } from './interview-machine.js';
 import { finalQuestionScore } from './final-score.js';
 import { hashToken, newSessionToken, tokenMatches } from './session-token.js';
+import type { ReportService } from '../reports/report-service.js';
 
 export interface InterviewServiceDeps {
   config: Config;
@@ -31,6 +32,7 @@ export interface InterviewServiceDeps {
   scorer: Scorer;
   events: InterviewEvents;
   logger: Logger;
+  reports: ReportService;
   now?: () => Date;
   random?: () => number;
 }
@@ -73,7 +75,10 @@ export class InterviewService {
     }
     const level = payload.level ?? 'mixed';
     const topics = payload.topics ?? [];
-    const questions = selectQuestions(bank, { level, topics, count: payload.questionCount ?? DEFAULT_QUESTION_COUNT }, this.deps.random);
+    const questions = payload.questionIds
+      ? pickQuestions(bank.questions, payload.questionIds)
+      : selectQuestions(bank, { level, topics, count: payload.questionCount ?? DEFAULT_QUESTION_COUNT }, this.deps.random);
+    const retryOf = payload.retryOf ? this.authenticate(payload.retryOf.sessionId, payload.retryOf.token).id : null;
 
     const sessionId = randomUUID();
     const token = newSessionToken();
@@ -93,6 +98,7 @@ export class InterviewService {
         questionIds: questions.map((q) => q.id),
         clientIp: ctx.clientIp ?? null,
         createdAt: at,
+        retryOf,
       });
       store.transcript.ask({
         id: turnId,
@@ -109,7 +115,16 @@ export class InterviewService {
     this.deps.logger.info({ sessionId, bank: bank.id, level, count: questions.length }, 'interview started');
     return {
       result: { sessionId, token, total: questions.length },
-      first: { turnId, index: 1, total: questions.length, kind: 'bank', questionId: first.id, level: first.level, text: first.question },
+      first: {
+        turnId,
+        index: 1,
+        total: questions.length,
+        kind: 'bank',
+        questionId: first.id,
+        level: first.level,
+        text: first.question,
+        softLimitSeconds: softLimitSeconds(config, first.level),
+      },
     };
   }
 
@@ -187,7 +202,7 @@ export class InterviewService {
     const session = this.requireSession(sessionId);
     if (session.status === 'active') {
       await this.advance(sessionId);
-      await this.enqueue(sessionId, async () => this.complete(this.requireSession(sessionId)));
+      await this.enqueue(sessionId, () => this.complete(this.requireSession(sessionId)));
     }
     return { reportUrl: reportUrlFor(sessionId) };
   }
@@ -265,7 +280,7 @@ export class InterviewService {
           return;
         }
         case 'complete':
-          this.complete(session);
+          await this.complete(session);
           return;
       }
     }
@@ -293,7 +308,8 @@ export class InterviewService {
     if (session.mode === 'practice') events.result(session.id, { turnId: turn.id, assessment });
   }
 
-  private complete(session: SessionRow): void {
+  /** Marks the session complete, stores its report, then releases held results and says it is done. */
+  private async complete(session: SessionRow): Promise<void> {
     const { store, events } = this.deps;
     if (session.status !== 'active') return;
     const plan = this.planFor(session);
@@ -302,6 +318,7 @@ export class InterviewService {
     const overall = overallScore(plan, turns, assessments);
     const changed = store.transaction(() => store.sessions.complete(session.id, overall, this.now().toISOString()));
     if (!changed) return;
+    await this.deps.reports.writeFinal(session.id, this.now());
     if (session.mode === 'realistic') {
       for (const t of turns) {
         const a = assessments.get(t.id);
@@ -313,15 +330,16 @@ export class InterviewService {
   }
 
   private questionEvent(session: SessionRow, turn: TurnRow): QuestionEvent {
-    const question = this.deps.banks.question(turn.questionId);
+    const level = this.deps.banks.question(turn.questionId)?.level ?? session.level;
     return {
       turnId: turn.id,
       index: turn.questionIndex,
       total: session.questionIds.length,
       kind: turn.kind,
       questionId: turn.questionId,
-      level: question?.level ?? session.level,
+      level,
       text: turn.text,
+      softLimitSeconds: softLimitSeconds(this.deps.config, level),
     };
   }
 
@@ -339,6 +357,16 @@ export class InterviewService {
   private assertOpen(): void {
     if (this.closing) throw new AppError('UNAVAILABLE', 'The server is restarting. Reconnect in a moment; your answers are saved.');
   }
+}
+
+/** The named questions, in the order given, once each; an unknown id is the client's error. */
+function pickQuestions(questions: readonly Question[], ids: readonly string[]): Question[] {
+  const byId = new Map(questions.map((q) => [q.id, q]));
+  return [...new Set(ids)].map((id) => {
+    const q = byId.get(id);
+    if (!q) throw new AppError('NOT_FOUND', `questionIds: no question "${id}" in this bank.`);
+    return q;
+  });
 }
 
 function toTurnState(t: TurnRow, assessment: Assessment | undefined): TurnState {

@@ -28,6 +28,10 @@ export const StartPayloadSchema = z.strictObject({
   mode: z.enum(MODES).optional(),
   /** follow-ups at most per question, 0..3; default 1 */
   followUps: z.number().int().min(0).max(3).optional(),
+  /** ask exactly these bank questions, in this order (review weak questions, retry one); overrides level, topics and count */
+  questionIds: z.array(id).min(1).max(50).optional(),
+  /** the earlier session whose questions this one retries, so the report can compare the attempts */
+  retryOf: z.strictObject({ sessionId: id, token: z.string().min(1).max(200) }).optional(),
 });
 
 export const ResumePayloadSchema = z.strictObject({ sessionId: id, token: z.string().min(1).max(200) });
@@ -58,6 +62,8 @@ export interface QuestionEvent {
   questionId: string;
   level: string;
   text: string;
+  /** a soft time budget for the answer, by level; the client warns past it but never cuts off */
+  softLimitSeconds: number;
 }
 
 export interface TranscriptEntry {

@@ -67,4 +67,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX turns_by_status ON turns (status) WHERE status = 'answered';
   CREATE INDEX assessments_by_session ON assessments (session_id);
   `,
+  `
+  -- The written report, stored when the interview completes.
+  CREATE TABLE reports (
+    session_id  TEXT PRIMARY KEY REFERENCES sessions(id),
+    version     INTEGER NOT NULL,
+    data        TEXT NOT NULL,                 -- the Report as JSON
+    created_at  TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- A session started to retry questions of an earlier one, so its report can compare attempts.
+  ALTER TABLE sessions ADD COLUMN retry_of TEXT REFERENCES sessions(id);
+  `,
 ];

@@ -16,6 +16,8 @@ export interface SessionRow {
   clientIp: string | null;
   createdAt: string;
   completedAt: string | null;
+  /** the session whose questions this one retries */
+  retryOf: string | null;
 }
 
 interface RawSession {
@@ -33,6 +35,7 @@ interface RawSession {
   client_ip: string | null;
   created_at: string;
   completed_at: string | null;
+  retry_of: string | null;
 }
 
 function fromRow(r: RawSession): SessionRow {
@@ -51,6 +54,7 @@ function fromRow(r: RawSession): SessionRow {
     clientIp: r.client_ip,
     createdAt: r.created_at,
     completedAt: r.completed_at,
+    retryOf: r.retry_of,
   };
 }
 
@@ -63,8 +67,8 @@ export class SessionRepository {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO sessions (id, token_hash, candidate, bank_id, mode, level, topics, follow_ups, question_ids, status, client_ip, created_at)
-       VALUES (@id, @tokenHash, @candidate, @bankId, @mode, @level, @topics, @followUps, @questionIds, 'active', @clientIp, @createdAt)`,
+      `INSERT INTO sessions (id, token_hash, candidate, bank_id, mode, level, topics, follow_ups, question_ids, status, client_ip, created_at, retry_of)
+       VALUES (@id, @tokenHash, @candidate, @bankId, @mode, @level, @topics, @followUps, @questionIds, 'active', @clientIp, @createdAt, @retryOf)`,
     );
     this.getStmt = db.prepare<[string], RawSession>('SELECT * FROM sessions WHERE id = ?');
     this.completeStmt = db.prepare(

@@ -1,0 +1,33 @@
+/**
+ * Candidate text in Markdown: in fenced blocks, or entity-escaped inline, so a Markdown viewer shows
+ * it as text and never as markup, links or HTML.
+ */
+export function fenced(text: string, info = 'text'): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${info}\n${text}\n${fence}`;
+}
+
+const ENTITY: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '\\': '&#92;',
+  '`': '&#96;',
+  '*': '&#42;',
+  _: '&#95;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '(': '&#40;',
+  ')': '&#41;',
+  '#': '&#35;',
+  '|': '&#124;',
+  '!': '&#33;',
+  '~': '&#126;',
+};
+
+/** One line of text made inert for inline Markdown: markup characters become entities, newlines spaces. */
+export function inline(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/[&<>"\\`*_[\]()#|!~]/g, (c) => ENTITY[c]!);
+}

@@ -1,0 +1,83 @@
+import type { BankRegistry } from '../bank/bank-loader.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../logger.js';
+import { AppError } from '../errors.js';
+import { buildReport, type PreviousAttempt } from './build-report.js';
+import type { Report } from './report-model.js';
+
+/** Writes the summary and study plan with a model; null means "keep the rule-written ones". */
+export interface ReportNarrator {
+  narrate(report: Report): Promise<Pick<Report, 'summary' | 'studyPlan' | 'narrative'> | null>;
+}
+
+/** How far back a chain of retries is followed; protects against a cycle in hand-edited data. */
+const MAX_RETRY_CHAIN = 20;
+
+export class ReportService {
+  constructor(
+    private readonly store: Store,
+    private readonly banks: BankRegistry,
+    private readonly logger: Logger,
+    private readonly narrator?: ReportNarrator,
+  ) {}
+
+  /** The stored report of a completed session, else one built now from what is stored. */
+  get(sessionId: string): Report {
+    return this.store.reports.get(sessionId) ?? this.build(sessionId);
+  }
+
+  build(sessionId: string): Report {
+    const session = this.store.sessions.get(sessionId);
+    if (!session) throw new AppError('NOT_FOUND', 'No interview with that id and token.');
+    const bank = this.banks.bank(session.bankId);
+    if (!bank) throw new AppError('NOT_FOUND', `The question bank "${session.bankId}" is no longer installed.`);
+    return buildReport({
+      session,
+      bank,
+      turns: this.store.transcript.turns(sessionId),
+      assessments: this.store.assessments.forSession(sessionId),
+      previousAttempts: this.previousAttempts(session.retryOf),
+    });
+  }
+
+  /** Builds, narrates (when a model is configured) and stores the final report. */
+  async writeFinal(sessionId: string, now: Date): Promise<Report> {
+    let report = this.build(sessionId);
+    if (this.narrator) {
+      try {
+        const narrative = await this.narrator.narrate(report);
+        if (narrative) report = { ...report, ...narrative };
+      } catch (err) {
+        this.logger.warn({ sessionId, err }, 'report narrative failed; keeping the rule-written one');
+      }
+    }
+    this.store.reports.save(report, now.toISOString());
+    return report;
+  }
+
+  /** Scores of the same questions in the sessions this one retries, oldest first. */
+  private previousAttempts(retryOf: string | null): Map<string, PreviousAttempt[]> {
+    const byQuestion = new Map<string, PreviousAttempt[]>();
+    const seen = new Set<string>();
+    let id = retryOf;
+    while (id && !seen.has(id) && seen.size < MAX_RETRY_CHAIN) {
+      seen.add(id);
+      const earlier = this.store.sessions.get(id);
+      if (!earlier) break;
+      const report = this.store.reports.get(id) ?? this.buildShallow(id);
+      for (const q of report?.questions ?? []) {
+        if (q.score === null) continue;
+        byQuestion.set(q.questionId, [{ sessionId: id, date: earlier.createdAt, score: q.score }, ...(byQuestion.get(q.questionId) ?? [])]);
+      }
+      id = earlier.retryOf;
+    }
+    return byQuestion;
+  }
+
+  private buildShallow(sessionId: string): Report | undefined {
+    const session = this.store.sessions.get(sessionId);
+    const bank = session && this.banks.bank(session.bankId);
+    if (!session || !bank) return undefined;
+    return buildReport({ session, bank, turns: this.store.transcript.turns(sessionId), assessments: this.store.assessments.forSession(sessionId) });
+  }
+}
