@@ -41,8 +41,7 @@ const MAX_FRAME_BYTES = MAX_ANSWER_CHARS * 4 + 16 * 1024;
 
 /** Builds express + socket.io around one interview service. Nothing listens until the caller says so. */
 export function createApp(deps: AppDeps): App {
-  const httpServer = createServer();
-  const io: InterviewServer = new Server(httpServer, {
+  const io: InterviewServer = new Server({
     maxHttpBufferSize: MAX_FRAME_BYTES,
     cors: deps.config.CORS_ORIGINS.length ? { origin: deps.config.CORS_ORIGINS } : undefined,
     serveClient: false,
@@ -50,7 +49,10 @@ export function createApp(deps: AppDeps): App {
   const reports = new ReportService(deps.store, deps.banks, deps.logger, deps.narrator);
   const service = new InterviewService({ ...deps, reports, events: socketEvents(io) });
   const app = createExpressApp({ ...deps, service, reports });
-  httpServer.on('request', app);
+  // express must be the server's request listener before socket.io attaches: socket.io then routes
+  // /socket.io/ to itself and hands every other request to express, so the two never both answer
+  const httpServer = createServer(app);
+  io.attach(httpServer);
   registerSocketHandlers(io, service, deps.config, deps.logger);
 
   return {
