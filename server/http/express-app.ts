@@ -44,6 +44,8 @@ export function createExpressApp(deps: HttpDeps): Express {
           'script-src': ["'self'"],
           'connect-src': ["'self'", 'ws:', 'wss:'],
           'img-src': ["'self'", 'data:', 'blob:'],
+          // served over plain HTTP on a LAN too; upgrading would break that
+          'upgrade-insecure-requests': null,
         },
       },
     }),
@@ -102,9 +104,15 @@ export function createExpressApp(deps: HttpDeps): Express {
 
   const clientDir = resolve(deps.clientDir ?? 'client/dist');
   if (existsSync(join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
+    app.use(
+      express.static(clientDir, {
+        index: 'index.html',
+        // hashed assets never change; the page that names them must be revalidated after a rebuild
+        setHeaders: (res, path) => res.set('Cache-Control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      }),
+    );
     // the client is one page; any other GET that is not an API call gets it
-    app.get('/{*splat}', (_req, res) => res.sendFile(join(clientDir, 'index.html')));
+    app.get('/{*splat}', (_req, res) => res.set('Cache-Control', 'no-cache').sendFile(join(clientDir, 'index.html')));
   } else {
     logger.warn({ clientDir }, 'web client is not built; run "npm run build"');
   }

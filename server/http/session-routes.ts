@@ -21,7 +21,6 @@ export function sessionRouter(service: InterviewService): Router {
       candidate: session.candidate,
       createdAt: session.createdAt,
       completedAt: session.completedAt,
-      overall: session.overall,
       ...service.snapshot(session.id),
     });
   });

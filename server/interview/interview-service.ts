@@ -163,6 +163,8 @@ export class InterviewService {
       status: session.status,
       total: session.questionIds.length,
       mode: session.mode,
+      overall: session.overall,
+      reportUrl: reportUrlFor(sessionId),
     };
   }
 

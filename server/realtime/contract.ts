@@ -70,6 +70,10 @@ export interface TranscriptEntry {
   seq: number;
   role: 'interviewer' | 'candidate';
   turnId: string;
+  /** the turn's kind: a bank question or a follow-up (and the answer to it) */
+  kind: QuestionKind;
+  /** 1-based position of the bank question the turn belongs to */
+  index: number;
   text: string;
   /** ISO 8601 */
   at: string;
@@ -96,6 +100,9 @@ export interface ResumeResult {
   status: SessionStatus;
   total: number;
   mode: Mode;
+  /** the interview's overall once complete, else null */
+  overall: number | null;
+  reportUrl: string;
 }
 export interface SubmitResult {
   turnId: string;

@@ -3,21 +3,15 @@ import type { ScoringFeatures } from './features.js';
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
 /** Names of the grade-model inputs, in the order of `gradeFeatures`. */
-export const GRADE_FEATURES = ['recall', 'precision', 'f1', 'coverage', 'lengthRatio', 'logLength', 'questionEcho', 'functionShare'] as const;
+export const GRADE_FEATURES = ['sqrtPrecision', 'sqrtCoverage'] as const;
 
-/** The grade-model inputs of one answer. */
+/**
+ * The grade-model inputs of one answer. Square roots, because human grades rise steeply with the first
+ * aligned ideas and flatten after: an answer with half the reference's ideas is closer to full marks
+ * than to zero. Length is not an input, so a longer answer only scores higher by saying more that aligns.
+ */
 export function gradeFeatures(f: ScoringFeatures): number[] {
-  const f1 = f.recall + f.precision > 0 ? (2 * f.recall * f.precision) / (f.recall + f.precision) : 0;
-  return [
-    f.recall,
-    f.precision,
-    f1,
-    f.referenceCoverage,
-    Math.min(3, f.newWords / Math.max(1, f.referenceWords)),
-    Math.log1p(f.newWords),
-    f.questionEcho,
-    f.functionShare,
-  ];
+  return [Math.sqrt(f.precision), Math.sqrt(f.referenceCoverage)];
 }
 
 /**

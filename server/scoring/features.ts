@@ -33,6 +33,8 @@ export interface ScoringFeatures {
   tipRecall: number;
   /** distinct content words of the answer that are not in the question */
   newWords: number;
+  /** how many of those align to the reference, tip or cues (partial matches count partly) */
+  alignedWords: number;
   /** distinct content words of the reference that are not in the question */
   referenceWords: number;
   /** share of function words in the answer (prose vs keyword list) */
@@ -90,6 +92,7 @@ export function measure(answerText: string, ctx: ScoringContext): ScoringFeature
     coreCoverage: coreCoverage ?? 0,
     recall: alignedShare(refKeys, newKeys),
     precision: alignedShare(newKeys, rubricKeys),
+    alignedWords: [...newKeys].reduce((sum, k) => sum + bestMatch(k, rubricKeys), 0),
     tipRecall: tipKeys.size ? alignedShare(tipKeys, newKeys) : 0,
     newWords: newKeys.size,
     referenceWords: refKeys.size,

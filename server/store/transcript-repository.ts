@@ -78,8 +78,12 @@ export class TranscriptRepository {
     );
     this.turnsStmt = db.prepare<[string], RawTurn>('SELECT * FROM turns WHERE session_id = ? ORDER BY seq');
     this.turnStmt = db.prepare<[string], RawTurn>('SELECT * FROM turns WHERE id = ?');
-    this.messagesStmt = db.prepare<[string], { seq: number; role: 'interviewer' | 'candidate'; turn_id: string; text: string; created_at: string }>(
-      'SELECT seq, role, turn_id, text, created_at FROM messages WHERE session_id = ? ORDER BY seq',
+    this.messagesStmt = db.prepare<
+      [string],
+      { seq: number; role: 'interviewer' | 'candidate'; turn_id: string; kind: QuestionKind; question_index: number; text: string; created_at: string }
+    >(
+      `SELECT m.seq, m.role, m.turn_id, t.kind, t.question_index, m.text, m.created_at
+       FROM messages m JOIN turns t ON t.id = m.turn_id WHERE m.session_id = ? ORDER BY m.seq`,
     );
     this.unscoredStmt = db.prepare<[], { session_id: string }>(
       `SELECT DISTINCT session_id FROM turns WHERE status = 'answered'`,
@@ -113,7 +117,15 @@ export class TranscriptRepository {
   }
 
   transcript(sessionId: string): TranscriptEntry[] {
-    return this.messagesStmt.all(sessionId).map((m) => ({ seq: m.seq, role: m.role, turnId: m.turn_id, text: m.text, at: m.created_at }));
+    return this.messagesStmt.all(sessionId).map((m) => ({
+      seq: m.seq,
+      role: m.role,
+      turnId: m.turn_id,
+      kind: m.kind,
+      index: m.question_index,
+      text: m.text,
+      at: m.created_at,
+    }));
   }
 
   /** Sessions holding an answer that was stored but never scored (the process died in between). */

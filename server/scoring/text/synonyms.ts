@@ -76,7 +76,7 @@ const GROUPS: readonly string[] = [
   'show display print output',
   'check verify validate',
   'simple easy',
-  'hard difficult',
+  
   'change modify update alter',
   'create generate',
   'store save persist',
