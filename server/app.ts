@@ -11,6 +11,7 @@ import { createExpressApp } from './http/express-app.js';
 import { registerSocketHandlers, socketEvents, type InterviewServer } from './realtime/socket-handlers.js';
 import { MAX_ANSWER_CHARS } from './realtime/contract.js';
 import { ReportService, type ReportNarrator } from './reports/report-service.js';
+import type { FollowUpWriter } from './interview/follow-up.js';
 
 export interface AppDeps {
   config: Config;
@@ -21,6 +22,8 @@ export interface AppDeps {
   clientDir?: string;
   /** writes report narratives with a model; rules write them without one */
   narrator?: ReportNarrator;
+  /** writes follow-up questions with a model; the bank's are asked without one */
+  followUps?: FollowUpWriter;
 }
 
 export interface App {

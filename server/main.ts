@@ -1,9 +1,8 @@
-import { ConfigError, loadConfig, useLlm } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { BankError, loadBanks } from './bank/bank-loader.js';
 import { createStore } from './store/store.js';
-import { createOfflineScorer } from './scoring/offline-scorer.js';
-import { createScorer } from './scoring/scorer-chain.js';
+import { createModelServices } from './model-services.js';
 import { ensureClientBuilt } from './http/client-build.js';
 import { createApp } from './app.js';
 
@@ -14,18 +13,13 @@ async function main(): Promise<void> {
   const banks = loadBanks(config.BANKS_DIR);
   await ensureClientBuilt(logger);
   const store = createStore(config.DATABASE_PATH);
-  const scorer = createScorer(config, {
-    offline: createOfflineScorer(),
-    onOutcome: (o) => {
-      if (o.fallback) logger.warn({ reason: o.reason, latencyMs: o.latencyMs }, 'LLM grading failed; the built-in scorer answered');
-    },
-  });
-  const app = createApp({ config, store, banks, scorer, logger });
+  const models = createModelServices(config, logger);
+  const app = createApp({ config, store, banks, logger, ...models });
 
   await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, config.HOST, resolve));
   const address = app.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info({ port, host: config.HOST, database: config.DATABASE_PATH, scorer: useLlm(config) ? `llm (${config.OPENAI_MODEL}) with offline fallback` : 'offline' }, `listening on http://localhost:${port}`);
+  logger.info({ port, host: config.HOST, database: config.DATABASE_PATH, scorer: models.describe }, `listening on http://localhost:${port}`);
 
   const recovered = await app.service.recoverUnscored();
   if (recovered) logger.info({ sessions: recovered }, 'scored answers left unscored by the last run');

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import { softLimitSeconds, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { BankRegistry } from '../bank/bank-loader.js';
-import type { Question } from '../bank/bank-schema.js';
+import type { KeyPoint, Question } from '../bank/bank-schema.js';
 import { selectQuestions } from '../bank/question-selection.js';
 import type { Scorer, ScoringInput } from '../scoring/scorer.js';
 import type { Assessment } from '../scoring/assessment.js';
@@ -24,6 +24,7 @@ import { nextStep, type InterviewPlan, type TurnState } from './interview-machin
 import { finalQuestionScore } from './final-score.js';
 import { hashToken, newSessionToken, tokenMatches } from './session-token.js';
 import type { ReportService } from '../reports/report-service.js';
+import type { FollowUpWriter } from './follow-up.js';
 
 export interface InterviewServiceDeps {
   config: Config;
@@ -33,6 +34,8 @@ export interface InterviewServiceDeps {
   events: InterviewEvents;
   logger: Logger;
   reports: ReportService;
+  /** writes follow-ups with a model; without one the bank's followUp is asked */
+  followUps?: FollowUpWriter;
   now?: () => Date;
   random?: () => number;
 }
@@ -271,7 +274,7 @@ export class InterviewService {
             kind: isFollowUp ? 'follow-up' : 'bank',
             parentTurnId: isFollowUp ? next.parentTurnId : null,
             pointId: isFollowUp ? next.point.id : null,
-            text: isFollowUp ? next.point.followUp : next.question.question,
+            text: isFollowUp ? await this.followUpText(next.question, next.point, turns) : next.question.question,
             askedAt: this.now().toISOString(),
             answer: null,
             answeredAt: null,
@@ -285,6 +288,19 @@ export class InterviewService {
           await this.complete(session);
           return;
       }
+    }
+  }
+
+  /** The model's follow-up when one is configured and behaves; the bank's otherwise. */
+  private async followUpText(question: Question, point: KeyPoint, turns: readonly TurnRow[]): Promise<string> {
+    const writer = this.deps.followUps;
+    const answer = turns.at(-1)?.answer;
+    if (!writer || !answer) return point.followUp;
+    try {
+      return (await writer.write({ question, point, answer })) ?? point.followUp;
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'follow-up writer failed; asking the bank follow-up');
+      return point.followUp;
     }
   }
 

@@ -6,7 +6,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { configFor, type Config } from '../../server/config.js';
 import { loadBanks } from '../../server/bank/bank-loader.js';
 import { createStore, type Store } from '../../server/store/store.js';
-import { createOfflineScorer } from '../../server/scoring/offline-scorer.js';
+import { createModelServices } from '../../server/model-services.js';
 import type { Scorer } from '../../server/scoring/scorer.js';
 import { createApp, type App } from '../../server/app.js';
 import { silentLogger } from '../../server/logger.js';
@@ -34,11 +34,13 @@ export async function startTestServer(
   const config = configFor({ DATABASE_PATH: dbPath, LOG_LEVEL: 'silent', ...overrides });
   const store = createStore(dbPath);
   const banks = loadBanks(config.BANKS_DIR);
+  const models = createModelServices(config, silentLogger);
   const app = createApp({
     config,
     store,
     banks,
-    scorer: options.scorer ?? createOfflineScorer(),
+    ...models,
+    ...(options.scorer ? { scorer: options.scorer } : {}),
     logger: silentLogger,
     clientDir: options.clientDir ?? join(dir, 'no-client'),
   });

@@ -1,0 +1,46 @@
+import { useLlm, type Config } from './config.js';
+import type { Logger } from './logger.js';
+import { chatModelFromConfig } from './llm/chat-model.js';
+import { createLlmFollowUpWriter } from './llm/follow-up-writer.js';
+import { createLlmReportNarrator } from './llm/report-narrator.js';
+import { createUsageMeter, type UsageMeter } from './llm/usage.js';
+import { createOfflineScorer } from './scoring/offline-scorer.js';
+import { createLlmScorer } from './scoring/llm-scorer.js';
+import { createScorer, type ScorerOutcome } from './scoring/scorer-chain.js';
+import type { Scorer } from './scoring/scorer.js';
+import type { FollowUpWriter } from './interview/follow-up.js';
+import type { ReportNarrator } from './reports/report-service.js';
+
+export interface ModelServices {
+  scorer: Scorer;
+  followUps?: FollowUpWriter;
+  narrator?: ReportNarrator;
+  /** process-wide LLM token totals; zero when offline */
+  usage: UsageMeter;
+  describe: string;
+}
+
+/**
+ * What grades answers and writes text. Offline: the built-in scorer, bank follow-ups and rule-written
+ * reports. With an endpoint configured: one chat model (one concurrency limit) shared by the grader,
+ * the follow-up writer and the report narrator, each falling back to its offline counterpart.
+ */
+export function createModelServices(config: Config, logger: Logger, onOutcome?: (o: ScorerOutcome) => void): ModelServices {
+  const usage = createUsageMeter();
+  const offline = createOfflineScorer();
+  const report = (o: ScorerOutcome) => {
+    if (o.fallback) logger.warn({ reason: o.reason, latencyMs: o.latencyMs }, 'LLM grading failed; the built-in scorer answered');
+    onOutcome?.(o);
+  };
+  if (!useLlm(config)) {
+    return { scorer: createScorer(config, { offline, onOutcome: report }), usage, describe: 'offline' };
+  }
+  const chat = chatModelFromConfig(config, { usage });
+  return {
+    scorer: createScorer(config, { offline, llm: createLlmScorer({ chat }), onOutcome: report }),
+    followUps: createLlmFollowUpWriter({ chat, timeoutMs: config.LLM_TIMEOUT_MS }),
+    narrator: createLlmReportNarrator({ chat, timeoutMs: config.LLM_TIMEOUT_MS }),
+    usage,
+    describe: `llm (${config.OPENAI_MODEL}) with offline fallback`,
+  };
+}
