@@ -12,6 +12,8 @@ import { registerSocketHandlers, socketEvents, type InterviewServer } from './re
 import { MAX_ANSWER_CHARS } from './realtime/contract.js';
 import { ReportService, type ReportNarrator } from './reports/report-service.js';
 import type { FollowUpWriter } from './interview/follow-up.js';
+import { Metrics } from './http/metrics.js';
+import type { InterviewEvents } from './interview/interview-events.js';
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +26,8 @@ export interface AppDeps {
   narrator?: ReportNarrator;
   /** writes follow-up questions with a model; the bank's are asked without one */
   followUps?: FollowUpWriter;
+  /** Prometheus metrics served at /metrics; default: a fresh set */
+  metrics?: Metrics;
 }
 
 export interface App {
@@ -49,9 +53,11 @@ export function createApp(deps: AppDeps): App {
     cors: deps.config.CORS_ORIGINS.length ? { origin: deps.config.CORS_ORIGINS } : undefined,
     serveClient: false,
   });
+  const metrics = deps.metrics ?? new Metrics(() => deps.store.sessions.countActive());
   const reports = new ReportService(deps.store, deps.banks, deps.logger, deps.narrator);
-  const service = new InterviewService({ ...deps, reports, events: socketEvents(io) });
-  const app = createExpressApp({ ...deps, service, reports });
+  const events = measured(socketEvents(io), deps.store, metrics);
+  const service = new InterviewService({ ...deps, reports, events });
+  const app = createExpressApp({ ...deps, service, reports, metrics });
   // express must be the server's request listener before socket.io attaches: socket.io then routes
   // /socket.io/ to itself and hands every other request to express, so the two never both answer
   const httpServer = createServer(app);
@@ -71,6 +77,18 @@ export function createApp(deps: AppDeps): App {
         void io.close(() => resolve());
         httpServer.closeAllConnections();
       });
+    },
+  };
+}
+
+/** Observes answer-to-assessment time as each result goes out, from the stored timestamps. */
+function measured(events: InterviewEvents, store: AppDeps['store'], metrics: Metrics): InterviewEvents {
+  return {
+    ...events,
+    result(sessionId, payload) {
+      const seconds = store.assessments.answerToAssessmentSeconds(payload.turnId);
+      if (seconds !== undefined) metrics.observeAnswerLatency(seconds, payload.assessment.scorer);
+      events.result(sessionId, payload);
     },
   };
 }

@@ -3,6 +3,7 @@ import { createLogger } from './logger.js';
 import { BankError, loadBanks } from './bank/bank-loader.js';
 import { createStore } from './store/store.js';
 import { createModelServices } from './model-services.js';
+import { Metrics } from './http/metrics.js';
 import { ensureClientBuilt } from './http/client-build.js';
 import { createApp } from './app.js';
 
@@ -13,8 +14,9 @@ async function main(): Promise<void> {
   const banks = loadBanks(config.BANKS_DIR);
   await ensureClientBuilt(logger);
   const store = createStore(config.DATABASE_PATH);
-  const models = createModelServices(config, logger);
-  const app = createApp({ config, store, banks, logger, ...models });
+  const metrics = new Metrics(() => store.sessions.countActive());
+  const models = createModelServices(config, logger, (o) => metrics.recordOutcome(o));
+  const app = createApp({ config, store, banks, logger, metrics, ...models });
 
   await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, config.HOST, resolve));
   const address = app.httpServer.address();

@@ -15,6 +15,8 @@ import { reportRouter } from './report-route.js';
 import type { ReportService } from '../reports/report-service.js';
 import { apiNotFound, errorMiddleware } from './error-middleware.js';
 import { AppError } from '../errors.js';
+import type { Metrics } from './metrics.js';
+import { adminRouter } from './admin-routes.js';
 
 export interface HttpDeps {
   config: Config;
@@ -24,6 +26,7 @@ export interface HttpDeps {
   store: Store;
   service: InterviewService;
   reports: ReportService;
+  metrics: Metrics;
   /** folder of the built web client; default client/dist */
   clientDir?: string;
 }
@@ -32,7 +35,7 @@ export interface HttpDeps {
 const JSON_LIMIT = '64kb';
 
 export function createExpressApp(deps: HttpDeps): Express {
-  const { config, logger, banks, scorer, store, service, reports } = deps;
+  const { config, logger, banks, scorer, store, service, reports, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -98,6 +101,11 @@ export function createExpressApp(deps: HttpDeps): Express {
   });
 
   app.use(scoreRouter(banks, scorer));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  app.use(adminRouter(config, store));
   app.use(reportRouter(service, reports));
   app.use(sessionRouter(service));
   app.use('/api', apiNotFound);

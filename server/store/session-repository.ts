@@ -20,6 +20,17 @@ export interface SessionRow {
   retryOf: string | null;
 }
 
+export interface SessionSummary {
+  id: string;
+  candidate: string | null;
+  bankId: string;
+  mode: Mode;
+  status: 'active' | 'complete';
+  overall: number | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
 interface RawSession {
   id: string;
   token_hash: string;
@@ -64,6 +75,8 @@ export class SessionRepository {
   private readonly completeStmt;
   private readonly activeByIpStmt;
   private readonly activeStmt;
+  private readonly listStmt;
+  private readonly listByStatusStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -78,6 +91,8 @@ export class SessionRepository {
       `SELECT count(*) AS n FROM sessions WHERE client_ip = ? AND status = 'active'`,
     );
     this.activeStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sessions WHERE status = 'active'`);
+    this.listStmt = db.prepare<[number], RawSession>('SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?');
+    this.listByStatusStmt = db.prepare<[string, number], RawSession>('SELECT * FROM sessions WHERE status = ? ORDER BY created_at DESC LIMIT ?');
   }
 
   create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt'>): void {
@@ -100,6 +115,12 @@ export class SessionRepository {
 
   countActiveByIp(ip: string): number {
     return this.activeByIpStmt.get(ip)?.n ?? 0;
+  }
+
+  /** Newest first, for operators: no token hashes, no answers. */
+  list(limit: number, status?: 'active' | 'complete'): SessionSummary[] {
+    const rows = status ? this.listByStatusStmt.all(status, limit) : this.listStmt.all(limit);
+    return rows.map((r) => ({ id: r.id, candidate: r.candidate, bankId: r.bank_id, mode: r.mode, status: r.status, overall: r.overall, createdAt: r.created_at, completedAt: r.completed_at }));
   }
 
   countActive(): number {

@@ -7,9 +7,10 @@ import { configFor, type Config } from '../../server/config.js';
 import { loadBanks } from '../../server/bank/bank-loader.js';
 import { createStore, type Store } from '../../server/store/store.js';
 import { createModelServices } from '../../server/model-services.js';
+import { Metrics } from '../../server/http/metrics.js';
 import type { Scorer } from '../../server/scoring/scorer.js';
 import { createApp, type App } from '../../server/app.js';
-import { silentLogger } from '../../server/logger.js';
+import { silentLogger, type Logger } from '../../server/logger.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../server/realtime/contract.js';
 
 export type TestClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -27,21 +28,24 @@ export interface TestServer {
 /** A real server on an ephemeral port with a real SQLite file in a temp folder. */
 export async function startTestServer(
   overrides: Partial<Record<keyof Config, string | number>> = {},
-  options: { scorer?: Scorer; clientDir?: string } = {},
+  options: { scorer?: Scorer; clientDir?: string; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mock-interviewer-'));
   const dbPath = join(dir, 'test.sqlite');
   const config = configFor({ DATABASE_PATH: dbPath, LOG_LEVEL: 'silent', ...overrides });
   const store = createStore(dbPath);
   const banks = loadBanks(config.BANKS_DIR);
-  const models = createModelServices(config, silentLogger);
+  const metrics = new Metrics(() => store.sessions.countActive());
+  const logger = options.logger ?? silentLogger;
+  const models = createModelServices(config, logger, (o) => metrics.recordOutcome(o));
   const app = createApp({
     config,
     store,
     banks,
+    metrics,
     ...models,
     ...(options.scorer ? { scorer: options.scorer } : {}),
-    logger: silentLogger,
+    logger,
     clientDir: options.clientDir ?? join(dir, 'no-client'),
   });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
