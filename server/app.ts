@@ -71,6 +71,10 @@ export function createApp(deps: AppDeps): App {
     service,
     reports,
     async close(graceMs = 10_000) {
+      // 1. no new connections; 2. no new interviews or answers, in-flight scoring finishes and is
+      // stored (an answer still unscored when the grace runs out is already committed, and is scored
+      // at the next start); 3. drop the sockets, whose clients resume against the next process
+      httpServer.close();
       const drained = await service.drain(graceMs);
       if (!drained) deps.logger.warn({ graceMs }, 'shutdown grace period ran out; unscored answers will be scored at next start');
       await new Promise<void>((resolve) => {
