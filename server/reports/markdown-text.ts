@@ -12,22 +12,21 @@ const ENTITY: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',
-  '"': '&quot;',
   '\\': '&#92;',
   '`': '&#96;',
   '*': '&#42;',
   _: '&#95;',
   '[': '&#91;',
   ']': '&#93;',
-  '(': '&#40;',
-  ')': '&#41;',
-  '#': '&#35;',
   '|': '&#124;',
-  '!': '&#33;',
   '~': '&#126;',
 };
 
-/** One line of text made inert for inline Markdown: markup characters become entities, newlines spaces. */
+/**
+ * One line of text made inert for inline Markdown: newlines become spaces, and the characters that
+ * open markup become entities: HTML (`<`, `&`), emphasis, code, links and images (`[` `]`), table
+ * cells (`|`), escapes. Parentheses and `#` stay, since without `[` and a line start they do nothing.
+ */
 export function inline(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/[&<>"\\`*_[\]()#|!~]/g, (c) => ENTITY[c]!);
+  return text.replace(/\s+/g, ' ').replace(/[&<>\\`*_[\]|~]/g, (c) => ENTITY[c]!);
 }

@@ -22,9 +22,10 @@ const band = (b: string | null, v: number | null) =>
 const dur = (s: number | null) => (s === null ? '—' : s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`);
 
 function turnHtml(t: TurnReport, heading: string): string {
-  const parts = [`<h4>${e(heading)}</h4><blockquote>${e(t.question)}</blockquote>`];
+  // the bank question is the section's heading already; a follow-up's wording is shown here
+  const parts = [`<h4>${e(heading)}</h4>${t.kind === 'follow-up' ? `<blockquote>${e(t.question)}</blockquote>` : ''}`];
   if (t.answer === null) return parts.join('') + '<p class="muted">Not answered.</p>';
-  parts.push(`<p class="muted">Your answer (${dur(t.timeTakenSeconds)}):</p><pre>${e(t.answer)}</pre>`);
+  parts.push(`<p class="muted">${t.kind === 'follow-up' ? 'Your answer' : 'Answered'} in ${dur(t.timeTakenSeconds)}:</p><pre>${e(t.answer)}</pre>`);
   const a = t.assessment;
   if (!a) return parts.join('') + '<p class="muted">Not scored yet.</p>';
   parts.push(
@@ -76,7 +77,7 @@ export function renderHtml(r: Report): string {
       (q) => `<section class="question"><h3>${q.index}. ${e(q.question)}</h3>
         <p>Final score <strong>${q.score ?? '—'}${q.score === null ? '' : '/100'}</strong> ${band(q.band, q.score)} <span class="muted">${e(q.level)} · ${e(q.topics.join(', '))} · ${dur(q.timeTakenSeconds)}</span></p>
         ${q.previousAttempts.length ? `<p class="muted">Earlier attempts: ${q.previousAttempts.map((p) => `${e(p.date.slice(0, 10))}: ${p.score}`).join(', ')} → now ${q.score ?? '—'}</p>` : ''}
-        ${q.turns.map((t, i) => turnHtml(t, t.kind === 'bank' ? 'Question' : `Follow-up ${i}`)).join('')}
+        ${q.turns.map((t, i) => turnHtml(t, t.kind === 'bank' ? 'Your answer' : `Follow-up ${i}`)).join('')}
         <div class="reveal"><p><strong>Reference answer</strong></p><pre>${e(q.reference)}</pre><p><strong>Interviewer tip:</strong> ${e(q.tip)}</p></div>
       </section>`,
     ),

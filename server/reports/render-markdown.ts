@@ -5,9 +5,10 @@ const pct = (n: number | null) => (n === null ? '—' : `${n}/100`);
 const dur = (s: number | null) => (s === null ? '—' : s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`);
 
 function turnSection(t: TurnReport, heading: string): string[] {
-  const out = [`#### ${heading}`, '', `> ${inline(t.question)}`, ''];
+  // the bank question is the section's heading already; a follow-up's wording is shown here
+  const out = [`#### ${heading}`, '', ...(t.kind === 'follow-up' ? [`> ${inline(t.question)}`, ''] : [])];
   if (t.answer === null) return [...out, '_Not answered._', ''];
-  out.push('Your answer:', '', fenced(t.answer), '');
+  out.push(fenced(t.answer), '');
   const a = t.assessment;
   if (!a) return [...out, '_Not scored yet._', ''];
   out.push(`Score: **${a.overall}/100** (${a.band}) · time ${dur(t.timeTakenSeconds)} · scored by ${a.scorer === 'llm' ? `model ${inline(a.model ?? '')}` : 'the built-in scorer'}${a.fallbackReason ? ' (fallback)' : ''}`, '');
@@ -77,7 +78,7 @@ export function renderMarkdown(r: Report): string {
     if (q.previousAttempts.length) {
       lines.push(`Earlier attempts: ${q.previousAttempts.map((p) => `${p.date.slice(0, 10)}: ${p.score}`).join(', ')} → now ${pct(q.score)}`, '');
     }
-    q.turns.forEach((t, i) => lines.push(...turnSection(t, t.kind === 'bank' ? 'Question' : `Follow-up ${i}`)));
+    q.turns.forEach((t, i) => lines.push(...turnSection(t, t.kind === 'bank' ? 'Your answer' : `Follow-up ${i}`)));
     lines.push('Reference answer:', '', fenced(q.reference), '', `Interviewer tip: ${inline(q.tip)}`, '');
   }
   lines.push(`<!-- report v${r.version}; narrative: ${inline(r.narrative.by)} -->`, '');

@@ -19,13 +19,14 @@ export const colourFor = (v: number) => BAND_COLOURS.find(([min]) => v >= min)![
  */
 export function barChart(title: string, bars: readonly Bar[]): string {
   const rowH = 26;
-  const labelW = 220;
+  const labelW = 280;
   const chartW = 360;
   const height = bars.length * rowH + 24;
   const rows = bars
     .map((b, i) => {
       const y = i * rowH + 4;
-      const label = b.label.length > 34 ? `${b.label.slice(0, 33)}…` : b.label;
+      // about 6.5 px a character at 12 px: keep labels inside their column so none is clipped
+      const label = b.label.length > 40 ? `${b.label.slice(0, 39)}…` : b.label;
       const value = b.value ?? 0;
       const bar = b.value === null ? '' : `<rect x="${labelW}" y="${y}" width="${(value / 100) * chartW}" height="${rowH - 8}" rx="3" fill="${colourFor(value)}"/>`;
       const text = b.value === null ? 'not answered' : String(b.value);
