@@ -3,6 +3,7 @@ import request from 'supertest';
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI } from '../support/fake-openai.js';
 import { startTestServer, EventLog, type TestServer } from '../support/test-server.js';
 import { loadBanks } from '../../server/bank/bank-loader.js';
+import { gradeReply } from '../support/fake-grader.js';
 
 const banks = loadBanks('data/banks');
 const ANSWER = 'We pick consistency and partition tolerance for the ledger, so a partitioned node rejects writes.';
@@ -12,24 +13,11 @@ const FOLLOW_UP = 'Suppose the two halves of your cluster cannot talk for ten mi
 /** A model that grades, writes follow-ups and narrates reports, telling the three prompts apart. */
 function modelReplies(body: ChatRequestBody): string {
   const system = String(body.messages?.[0]?.content ?? '');
-  const user = String(body.messages?.at(-1)?.content ?? '');
   if (system.includes('follow-up question')) return JSON.stringify({ question: FOLLOW_UP });
   if (system.includes('summary and study plan')) {
     return JSON.stringify({ summary: 'You were graded by the model. Solid on trade-offs, thin on examples.', studyPlan: ['Practise naming databases per CAP choice.'] });
   }
-  const ids = [...user.matchAll(/^- ([a-z0-9-]+) \((?:core|supporting)\)/gm)].map((m) => m[1]!);
-  const answer = /<candidate_answer>\n([\s\S]*?)\n<\/candidate_answer>/.exec(user)?.[1] ?? '';
-  const quote = answer.slice(0, 40);
-  return JSON.stringify({
-    points: ids.map((pointId, i) => ({ pointId, verdict: i === 0 ? 'covered' : 'missing', evidence: i === 0 ? quote : '' })),
-    criteria: {
-      accuracy: { score: 2, note: 'Mostly right.' },
-      depth: { score: 1, note: 'Thin.' },
-      practice: { score: 1, note: 'No examples.' },
-      communication: { score: 3, note: 'Clear.' },
-    },
-    feedback: FEEDBACK,
-  });
+  return gradeReply(body, FEEDBACK);
 }
 
 let fake: FakeOpenAI;
