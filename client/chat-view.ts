@@ -10,6 +10,8 @@ export interface QuestionInfo {
   index?: number;
   total?: number;
   kind?: QuestionKind;
+  /** the bank question id, when known */
+  questionId?: string;
 }
 
 export function questionTitle(info: { index?: number; total?: number; kind?: QuestionKind }): string {
@@ -168,7 +170,7 @@ export class ChatView {
       'li',
       {
         className: `msg interviewer${followUp ? ' follow-up' : ''}`,
-        attrs: { 'data-turn-id': info.turnId, 'data-kind': info.kind ?? 'bank', 'data-index': info.index },
+        attrs: { 'data-turn-id': info.turnId, 'data-kind': info.kind ?? 'bank', 'data-index': info.index, 'data-question-id': info.questionId },
       },
       el(
         'div',

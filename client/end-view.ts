@@ -1,8 +1,8 @@
 import type { Mode, QuestionKind } from '../server/realtime/contract.js';
 import type { Band } from '../server/scoring/assessment.js';
-import { fetchReport, type ReportFormat } from './api.js';
 import { bandFor } from './choices.js';
 import { append, byId, clear, el, formatDuration } from './dom.js';
+import { openPrintableReport } from './report-files.js';
 import { bandLabel } from './score-card.js';
 
 export interface EndTurn {
@@ -21,8 +21,8 @@ export interface EndQuestion {
 }
 
 export interface EndSummary {
+  sessionId: string;
   overall: number | null;
-  reportUrl: string;
   token: string;
   mode: Mode;
   durationMs: number | null;
@@ -31,7 +31,7 @@ export interface EndSummary {
   total: number;
 }
 
-/** The end screen: overall score and band, each question's scores, the report, and a fresh start. */
+/** The end screen: overall score and band, each question's scores, the way to the report, and a fresh start. */
 export class EndView {
   readonly root = byId('end-screen');
 
@@ -104,15 +104,25 @@ export class EndView {
       );
     }
 
-    const error = el('p', { id: 'report-error', className: 'form-error', attrs: { role: 'alert' } });
+    const error = el('p', { id: 'end-error', className: 'form-error', attrs: { role: 'alert' } });
     error.hidden = true;
-    const openReport = el('a', { id: 'report-link', className: 'button primary', attrs: { href: summary.reportUrl }, text: 'Open report' });
-    openReport.addEventListener('click', (event) => {
-      event.preventDefault();
-      void this.openReport(summary, error, openReport);
+    const viewReport = el('a', {
+      id: 'view-report',
+      className: 'button primary',
+      attrs: { href: `#report/${encodeURIComponent(summary.sessionId)}` },
+      text: 'View report',
     });
-    const download = el('button', { id: 'download-report', className: 'button ghost', attrs: { type: 'button' }, text: 'Download Markdown' });
-    download.addEventListener('click', () => void this.download(summary, 'md', error, download));
+    const printable = el('button', { id: 'open-printable', className: 'button ghost', attrs: { type: 'button' }, text: 'Open printable HTML' });
+    printable.addEventListener('click', () => {
+      error.hidden = true;
+      printable.setAttribute('aria-busy', 'true');
+      openPrintableReport(summary.sessionId, summary.token)
+        .catch((err: unknown) => {
+          error.textContent = err instanceof Error ? err.message : 'The report could not be loaded.';
+          error.hidden = false;
+        })
+        .finally(() => printable.removeAttribute('aria-busy'));
+    });
     const restart = el('button', { id: 'restart-button', className: 'button secondary', attrs: { type: 'button' }, text: 'Start another interview' });
     restart.addEventListener('click', this.onRestart);
 
@@ -121,7 +131,7 @@ export class EndView {
       hero,
       summary.questions.length ? el('h3', { className: 'end-subtitle', text: 'By question' }) : null,
       summary.questions.length ? list : null,
-      el('div', { className: 'end-actions' }, openReport, download, restart),
+      el('div', { className: 'end-actions' }, viewReport, printable, restart),
       error,
       el('p', { className: 'end-note muted', text: 'The full transcript with every score card is below.' }),
     );
@@ -131,52 +141,4 @@ export class EndView {
     this.root.focus({ preventScroll: true });
     this.root.scrollIntoView({ block: 'start', behavior: 'smooth' });
   }
-
-  /** Opens the HTML report in a new tab: the tab is opened during the click so pop-up blockers allow it. */
-  private async openReport(summary: EndSummary, error: HTMLElement, trigger: HTMLElement): Promise<void> {
-    error.hidden = true;
-    const tab = window.open('', '_blank');
-    if (tab) {
-      tab.opener = null;
-      tab.document.title = 'Loading report…';
-      tab.document.body.textContent = 'Loading report…';
-    }
-    trigger.setAttribute('aria-busy', 'true');
-    try {
-      const blob = await fetchReport(summary.reportUrl, summary.token, 'html');
-      const url = URL.createObjectURL(blob);
-      if (tab) tab.location.href = url;
-      else saveAs(url, 'interview-report.html');
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (err) {
-      tab?.close();
-      error.textContent = err instanceof Error ? err.message : 'The report could not be loaded.';
-      error.hidden = false;
-    } finally {
-      trigger.removeAttribute('aria-busy');
-    }
-  }
-
-  private async download(summary: EndSummary, format: ReportFormat, error: HTMLElement, trigger: HTMLButtonElement): Promise<void> {
-    error.hidden = true;
-    trigger.disabled = true;
-    try {
-      const blob = await fetchReport(summary.reportUrl, summary.token, format);
-      const url = URL.createObjectURL(blob);
-      saveAs(url, `interview-report.${format}`);
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (err) {
-      error.textContent = err instanceof Error ? err.message : 'The report could not be downloaded.';
-      error.hidden = false;
-    } finally {
-      trigger.disabled = false;
-    }
-  }
-}
-
-function saveAs(url: string, filename: string): void {
-  const link = el('a', { attrs: { href: url, download: filename } });
-  document.body.append(link);
-  link.click();
-  link.remove();
 }

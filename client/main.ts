@@ -6,22 +6,33 @@ import type {
   QuestionEvent,
   ResumeResult,
   StartPayload,
-  TranscriptEntry,
 } from '../server/realtime/contract.js';
+import type { Report } from '../server/reports/report-model.js';
 import type { Assessment } from '../server/scoring/assessment.js';
 import { fetchBanks } from './api.js';
 import { AnswerBox } from './answer-box.js';
 import { ChatView, questionTitle, type QuestionInfo } from './chat-view.js';
 import { byId } from './dom.js';
 import { EndView, type EndQuestion } from './end-view.js';
+import { HistoryView } from './history-view.js';
 import { InterviewBar } from './interview-bar.js';
-import { clearSession, loadSession, saveSession, type StoredSession, type TurnMeta } from './session-store.js';
+import { ReportView, type BackLink } from './report-view.js';
+import {
+  clearCurrent,
+  currentSession,
+  findSession,
+  loadHistory,
+  noteQuestion,
+  rememberSession,
+  updateSession,
+  type HistoryEntry,
+} from './session-store.js';
 import { SetupView } from './setup-view.js';
 import { connect, describeError, request } from './socket.js';
 
 /** The interview this page is sitting: what was asked, answered and scored, by turn. */
 interface Live {
-  session: StoredSession;
+  session: HistoryEntry;
   mode: Mode;
   total: number;
   /** question turns in the order asked */
@@ -33,28 +44,54 @@ interface Live {
   /** turn whose answer is waiting for its acknowledgement */
   submitting: string | null;
   complete: boolean;
+  /** the overall the end screen shows; null until the server sends it */
+  overall: number | null;
+  /** Date.now() when this page started the interview; null when resumed (the duration would mislead) */
+  startedHere: number | null;
 }
+
+/** Where a start or resume reports progress and failure: the view whose button was pressed. */
+interface Feedback {
+  setBusy(busy: boolean): void;
+  showError(message: string | null): void;
+}
+
+type View = 'setup' | 'interview' | 'history' | 'report';
 
 const socket = connect();
 const statusEl = byId('status');
 const connectionEl = statusEl.parentElement ?? statusEl;
-const setupView = byId('setup-view');
-const interviewView = byId('interview-view');
+const views: Record<View, HTMLElement> = {
+  setup: byId('setup-view'),
+  interview: byId('interview-view'),
+  history: byId('history-view'),
+  report: byId('report-view'),
+};
 
 const chat = new ChatView();
 const bar = new InterviewBar(() => void finishInterview());
 const answerBox = new AnswerBox((text) => void submitAnswer(text));
 const endView = new EndView(() => restart());
 const setup = new SetupView({
-  onStart: (payload) => void startInterview(payload),
+  onStart: (payload) => void startInterview(payload, setup),
   onResume: () => {
-    const stored = loadSession();
-    if (stored) void resumeInterview(stored, false);
+    const stored = currentSession();
+    if (stored) void resumeInterview(stored, false, { setBusy: (b) => setup.setResumeBusy(b), showError: (m) => setup.showResumeError(m) });
   },
   onDiscard: () => {
-    clearSession();
+    clearCurrent();
     setup.offerResume(null);
   },
+});
+const historyView = new HistoryView({
+  onReview: (questionIds, bank, retryOf) => void startInterview(reviewPayload(retryOf, bank, questionIds, true), historyView),
+  onRetry: (entry, bank, questionId) => void startInterview(reviewPayload(entry, bank, [questionId], true), historyView),
+  onResume: (entry) => void resumeInterview(entry, false, historyView),
+  liveSessionId: () => (live && !live.complete ? live.session.sessionId : null),
+});
+const reportView = new ReportView({
+  onRetry: (entry, report, questionId) => void startInterview(reviewPayload(entry, report.bank.id, [questionId], true, report), reportView),
+  onPractise: (entry, report, questionIds) => void startInterview(reviewPayload(entry, report.bank.id, questionIds, false, report), reportView),
 });
 
 let live: Live | null = null;
@@ -65,6 +102,10 @@ let live: Live | null = null;
 let held: Array<() => void> | null = null;
 let lostConnection = false;
 let resuming = false;
+let currentView: View = 'setup';
+/** the hash last routed, so one navigation is not handled twice */
+let routed: string | null = null;
+const scrollByView = new Map<View, number>();
 
 // ---------------------------------------------------------------------------------------------- socket
 
@@ -94,7 +135,7 @@ function onServer<T>(handler: (payload: T) => void): (payload: T) => void {
   };
 }
 
-socket.on('interviewer:question', onServer<QuestionEvent>(onQuestion));
+socket.on('interviewer:question', onServer<QuestionEvent>((q) => onQuestion(q)));
 socket.on('assessment:result', onServer<AssessmentEvent>(onResult));
 socket.on('assessment:delta', onServer<DeltaEvent>((d) => chat.appendDelta(d.turnId, d.text)));
 socket.on('interview:complete', onServer<CompleteEvent>(onComplete));
@@ -105,16 +146,92 @@ function releaseHeld(): void {
   for (const run of queue) run();
 }
 
-// ------------------------------------------------------------------------------------------- views
-
-function showView(view: 'setup' | 'interview'): void {
-  setupView.hidden = view !== 'setup';
-  interviewView.hidden = view !== 'interview';
-  document.body.dataset.view = view;
+/**
+ * A new connection, so the server stops sending this page events of the interview it leaves behind
+ * (a connection is authorised per session; the old one stays resumable from History).
+ */
+function freshConnection(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      window.clearTimeout(timer);
+      socket.off('connect', done);
+      resolve();
+    };
+    const timer = window.setTimeout(done, 5_000);
+    socket.on('connect', done);
+    socket.disconnect();
+    socket.connect();
+  });
 }
 
-function newLive(session: StoredSession, mode: Mode, total: number): Live {
-  return { session, mode, total, questions: new Map(), answers: new Set(), results: new Map(), current: null, submitting: null, complete: false };
+// ------------------------------------------------------------------------------------------- views
+
+function showView(view: View): void {
+  if (view !== currentView) scrollByView.set(currentView, window.scrollY);
+  for (const [name, node] of Object.entries(views)) node.hidden = name !== view;
+  document.body.dataset.view = view;
+  const section = view === 'history' ? 'history' : view === 'report' ? null : 'practice';
+  for (const link of document.querySelectorAll<HTMLElement>('[data-nav]')) {
+    if (link.dataset.nav === section) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (view !== currentView) window.scrollTo({ top: scrollByView.get(view) ?? 0 });
+  currentView = view;
+}
+
+/** The page's routes: `#history`, `#report/<sessionId>`, and anything else for practice. */
+function route(force = false): void {
+  const hash = safeDecode(window.location.hash.replace(/^#/, ''));
+  // Back/forward fires both popstate and hashchange for one move.
+  if (!force && hash === routed && document.body.dataset.view) return;
+  routed = hash;
+  if (hash === 'history') {
+    showView('history');
+    void historyView.show();
+  } else if (hash.startsWith('report/')) {
+    const sessionId = hash.slice('report/'.length);
+    const from = currentView;
+    showView('report');
+    window.scrollTo({ top: 0 });
+    void reportView.show(findSession(sessionId), backLink(from, sessionId));
+  } else {
+    showView(live ? 'interview' : 'setup');
+    if (!live) refreshSetup();
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function backLink(from: View, sessionId: string): BackLink {
+  if (from === 'history') return { href: '#history', label: 'History' };
+  if (live?.session.sessionId === sessionId) return { href: '#', label: live.complete ? 'Results' : 'Back to interview' };
+  return { href: '#history', label: 'History' };
+}
+
+/** Goes to a route; an empty one drops the hash from the address bar. */
+function navigate(hash: string): void {
+  if (hash) {
+    if (window.location.hash === hash) route(true);
+    else window.location.hash = hash; // hashchange routes
+  } else {
+    if (window.location.hash) history.pushState(null, '', window.location.pathname + window.location.search);
+    route(true);
+  }
+}
+
+function refreshSetup(): void {
+  setup.offerResume(currentSession());
+  setup.showHistory(loadHistory());
+}
+
+function newLive(session: HistoryEntry, mode: Mode, total: number, startedHere: number | null): Live {
+  return { session, mode, total, questions: new Map(), answers: new Set(), results: new Map(), current: null, submitting: null, complete: false, overall: null, startedHere };
 }
 
 function enterInterview(state: Live): void {
@@ -123,11 +240,11 @@ function enterInterview(state: Live): void {
   endView.hide();
   bar.setMode(state.mode);
   bar.setEndEnabled(true);
-  bar.startTimer(state.session.startedAt);
+  bar.hideTimer();
   answerBox.setVisible(true);
   answerBox.showError(null);
   answerBox.close('Waiting for the first question…');
-  showView('interview');
+  scrollByView.set('interview', 0);
 }
 
 /** How many bank questions have an answer, for the progress bar. */
@@ -137,57 +254,76 @@ function answeredQuestions(state: Live): number {
   return done.size;
 }
 
-function rememberQuestion(state: Live, info: QuestionInfo): void {
-  state.questions.set(info.turnId, info);
-  if (info.index && info.kind) {
-    const meta: TurnMeta = { index: info.index, total: info.total ?? state.total, kind: info.kind, questionId: '' };
-    state.session.turns = { ...state.session.turns, [info.turnId]: meta };
-  }
-}
-
 // ------------------------------------------------------------------------------------------- start
 
-async function startInterview(payload: StartPayload): Promise<void> {
-  setup.showError(null);
-  setup.setBusy(true);
+/** What a review, retry or "train with" interview asks for, carrying over the earlier session's settings. */
+function reviewPayload(from: HistoryEntry, bank: string, questionIds: string[], linkAttempts: boolean, report?: Report): StartPayload {
+  const payload: StartPayload = {
+    questionIds,
+    bank,
+    mode: report?.mode ?? from.mode ?? 'practice',
+    followUps: from.followUps ?? 1,
+  };
+  const candidate = (report?.candidate ?? from.candidate)?.trim();
+  if (candidate) payload.candidate = candidate;
+  if (linkAttempts) payload.retryOf = { sessionId: from.sessionId, token: from.token };
+  return payload;
+}
+
+async function startInterview(payload: StartPayload, ui: Feedback): Promise<void> {
+  if (live && !live.complete) {
+    const ok = window.confirm('You have an interview in progress. Start a new one? The current one stays in your history, ready to resume.');
+    if (!ok) return;
+  }
+  ui.showError(null);
+  ui.setBusy(true);
+  if (live && !live.complete) {
+    live = null;
+    await freshConnection();
+  }
   held = [];
   const ack = await request(socket, 'interview:start', payload);
-  setup.setBusy(false);
+  ui.setBusy(false);
   if (!ack.ok) {
     held = null;
-    setup.showError(`Could not start the interview: ${describeError(ack.error)}`);
+    ui.showError(`Could not start the interview: ${describeError(ack.error)}`);
     return;
   }
   const mode = payload.mode ?? 'practice';
-  const session: StoredSession = {
+  const session: HistoryEntry = {
     sessionId: ack.sessionId,
     token: ack.token,
     startedAt: new Date().toISOString(),
     candidate: payload.candidate ?? '',
+    status: 'active',
     mode,
     total: ack.total,
-    turns: {},
+    followUps: payload.followUps,
   };
-  saveSession(session);
+  if (payload.questionIds) session.questionIds = payload.questionIds;
+  if (payload.retryOf) session.retryOf = payload.retryOf.sessionId;
+  if (payload.bank) session.bank = payload.bank;
+  rememberSession(session);
   lostConnection = false;
-  enterInterview(newLive(session, mode, ack.total));
+  enterInterview(newLive(session, mode, ack.total, Date.now()));
   bar.setText('Waiting for the first question…', 0, ack.total);
+  navigate('');
   releaseHeld();
 }
 
 // ------------------------------------------------------------------------------------------ events
 
-function onQuestion(q: QuestionEvent): void {
+/** `askedAt` (ms) is when the question was put, for the timer; a live event is "now". */
+function onQuestion(q: QuestionEvent, askedAt = Date.now()): void {
   if (!live || live.complete) return;
-  const info: QuestionInfo = { turnId: q.turnId, text: q.text, index: q.index, total: q.total, kind: q.kind };
+  const info: QuestionInfo = { turnId: q.turnId, text: q.text, index: q.index, total: q.total, kind: q.kind, questionId: q.questionId };
   if (q.total) live.total = q.total;
-  rememberQuestion(live, info);
-  const meta = live.session.turns?.[q.turnId];
-  if (meta) meta.questionId = q.questionId;
-  saveSession(live.session);
+  live.questions.set(info.turnId, info);
+  if (q.kind === 'bank') noteQuestion(live.session.sessionId, q.questionId);
   chat.addQuestion(info);
   live.current = q;
   bar.setQuestion(q, answeredQuestions(live));
+  bar.startQuestionTimer(askedAt, q.softLimitSeconds);
   answerBox.showError(null);
   // An answer still waiting for its ack keeps the box locked; the ack handler opens it.
   if (!live.submitting) answerBox.open();
@@ -200,9 +336,10 @@ function onResult({ turnId, assessment }: AssessmentEvent): void {
 }
 
 function onComplete(event: CompleteEvent): void {
-  if (!live || live.complete) return;
+  // A completion after the finish fallback still brings the score.
+  if (!live || (live.complete && live.overall !== null)) return;
   if (event.sessionId && event.sessionId !== live.session.sessionId) return;
-  showEnd(live, event.overall, event.reportUrl);
+  showEnd(live, event.overall);
 }
 
 // ------------------------------------------------------------------------------------------ answer
@@ -242,6 +379,7 @@ async function submitAnswer(text: string): Promise<void> {
     answerBox.open(); // the next question arrived before this ack
   } else {
     state.current = null;
+    bar.pauseTimer();
     answerBox.close(state.mode === 'practice' ? 'Waiting for your score and the next question…' : 'Waiting for the next question…');
   }
   const last = state.questions.get(turnId);
@@ -262,26 +400,16 @@ async function finishInterview(): Promise<void> {
   }
   // The server normally follows with interview:complete; if it does not, end with what we know.
   window.setTimeout(() => {
-    if (live === state && !state.complete) showEnd(state, null, ack.reportUrl);
+    if (live === state && !state.complete) showEnd(state, null);
   }, 3000);
 }
 
-/** Mean of each question's latest scored answer: the client's estimate when the server sent none. */
-function estimateOverall(state: Live): number | null {
-  const byQuestion = new Map<number, number>();
-  for (const [turnId, q] of state.questions) {
-    const a = state.results.get(turnId);
-    if (a && q.index) byQuestion.set(q.index, a.overall);
-  }
-  if (!byQuestion.size) return null;
-  return [...byQuestion.values()].reduce((s, v) => s + v, 0) / byQuestion.size;
-}
-
-function showEnd(state: Live, overall: number | null, reportUrl: string): void {
+function showEnd(state: Live, overall: number | null): void {
   state.complete = true;
   state.current = null;
-  clearSession();
-  const duration = bar.stopTimer();
+  state.overall = overall;
+  clearCurrent();
+  bar.hideTimer();
   bar.setEndEnabled(false, false);
   bar.hideModeNote();
   bar.setText('Interview complete', 1, 1);
@@ -289,10 +417,8 @@ function showEnd(state: Live, overall: number | null, reportUrl: string): void {
   answerBox.setVisible(false);
 
   const questions = new Map<number, EndQuestion>();
-  let fallbackIndex = 0;
   for (const [turnId, q] of state.questions) {
-    const index = q.index ?? (q.kind === 'follow-up' ? fallbackIndex : ++fallbackIndex);
-    fallbackIndex = Math.max(fallbackIndex, index);
+    const index = q.index ?? questions.size + 1;
     let entry = questions.get(index);
     if (!entry) {
       entry = { index, text: q.text, turns: [] };
@@ -303,34 +429,40 @@ function showEnd(state: Live, overall: number | null, reportUrl: string): void {
     entry.turns.push({ turnId, kind: q.kind ?? 'bank', overall: a?.overall, band: a?.band, anchor: chat.slotId(turnId) });
   }
   const answered = [...questions.values()].filter((q) => q.turns.length > 0).length;
+  // With nothing answered a 0 would read as a verdict; show no score instead.
+  const shownOverall = answered === 0 ? null : overall;
+  updateSession(state.session.sessionId, { status: 'complete', overall: shownOverall });
   endView.render({
-    // With nothing answered a 0 would read as a verdict; show no score instead.
-    overall: answered === 0 ? null : (overall ?? estimateOverall(state)),
-    reportUrl,
+    sessionId: state.session.sessionId,
+    overall: shownOverall,
     token: state.session.token,
     mode: state.mode,
-    durationMs: resuming ? null : duration,
+    durationMs: state.startedHere === null ? null : Date.now() - state.startedHere,
     questions: [...questions.values()].sort((a, b) => a.index - b.index),
     answered,
     total: state.total,
   });
-  endView.focus();
+  if (currentView === 'interview') endView.focus();
 }
 
 // ------------------------------------------------------------------------------------------ resume
 
-async function resumeInterview(session: StoredSession, automatic: boolean): Promise<void> {
+async function resumeInterview(session: HistoryEntry, automatic: boolean, ui?: Feedback): Promise<void> {
   if (resuming) return;
   resuming = true;
-  if (!automatic) setup.setResumeBusy(true);
+  ui?.setBusy(true);
+  if (!automatic && live && !live.complete && live.session.sessionId !== session.sessionId) {
+    live = null;
+    await freshConnection();
+  }
   held = [];
   const ack = await request(socket, 'interview:resume', { sessionId: session.sessionId, token: session.token });
-  if (!automatic) setup.setResumeBusy(false);
+  ui?.setBusy(false);
   if (!ack.ok) {
     held = null;
     resuming = false;
     const gone = ack.error.code === 'NOT_FOUND' || ack.error.code === 'UNAUTHORIZED';
-    if (gone) clearSession();
+    if (gone) clearCurrent();
     const message = gone
       ? `This interview can no longer be resumed: ${describeError(ack.error)}`
       : `Could not resume the interview: ${describeError(ack.error)}`;
@@ -338,43 +470,37 @@ async function resumeInterview(session: StoredSession, automatic: boolean): Prom
       answerBox.showError(message); // the next reconnect tries again
     } else if (automatic) {
       live = null;
-      showView('setup');
-      setup.offerResume(null);
+      navigate('');
       setup.showError(message);
     } else {
-      setup.showResumeError(message);
-      if (gone) window.setTimeout(() => setup.offerResume(null), 4000);
+      ui?.showError(message);
+      if (gone && currentView === 'setup') window.setTimeout(() => setup.offerResume(null), 4000);
     }
     return;
   }
   rebuild(session, ack);
   resuming = false;
+  if (!automatic) navigate('');
   releaseHeld();
 }
 
-/**
- * Rebuilds the page from a resume acknowledgement. The transcript carries no question numbers, so
- * turns this browser saw keep their stored numbers; others are numbered in order, a question whose
- * text is an earlier result's suggested follow-up counting as a follow-up.
- */
-function rebuild(session: StoredSession, ack: { ok: true } & ResumeResult): void {
-  const state = newLive(session, ack.mode, ack.total);
-  session.mode = ack.mode;
-  session.total = ack.total;
+/** Rebuilds the page from a resume acknowledgement: the transcript says each turn's kind and question number. */
+function rebuild(session: HistoryEntry, ack: { ok: true } & ResumeResult): void {
+  const state = newLive({ ...session, mode: ack.mode, total: ack.total }, ack.mode, ack.total, null);
+  updateSession(session.sessionId, { mode: ack.mode, total: ack.total });
   enterInterview(state);
 
   for (const r of ack.results) state.results.set(r.turnId, r.assessment);
-  const followUpTexts = new Set([...state.results.values()].map((a) => a.followUp?.trim()).filter(Boolean));
   const entries = [...ack.transcript].sort((a, b) => a.seq - b.seq);
-  let lastIndex = 0;
   let lastAnswer = '';
+  let pendingAskedAt = Date.now();
 
   for (const entry of entries) {
     if (entry.role === 'interviewer') {
-      const info = questionInfo(entry, session, ack, followUpTexts, lastIndex);
-      lastIndex = info.index ?? lastIndex;
-      rememberQuestion(state, info);
+      const info: QuestionInfo = { turnId: entry.turnId, text: entry.text, total: ack.total, index: entry.index, kind: entry.kind };
+      state.questions.set(info.turnId, info);
       chat.addQuestion(info);
+      if (ack.pending?.turnId === entry.turnId) pendingAskedAt = Date.parse(entry.at) || Date.now();
     } else {
       chat.addAnswer(entry.turnId, entry.text);
       state.answers.add(entry.turnId);
@@ -385,44 +511,24 @@ function rebuild(session: StoredSession, ack: { ok: true } & ResumeResult): void
       else if (ack.status === 'active') chat.showHeld(entry.turnId);
     }
   }
-  saveSession(session);
 
   if (ack.status === 'complete') {
-    showEnd(state, null, `/api/sessions/${encodeURIComponent(session.sessionId)}/report`);
+    showEnd(state, ack.overall);
     return;
   }
+  rememberSession(state.session);
 
   // An answer sent just before the connection dropped may have been stored: don't offer it again.
   if (lastAnswer && answerBoxText() === lastAnswer) answerBox.clearText();
 
   if (ack.pending) {
-    onQuestion(ack.pending);
+    onQuestion(ack.pending, pendingAskedAt);
   } else {
     const last = [...state.questions.values()].at(-1);
     if (last?.index) bar.setQuestion({ index: last.index, total: state.total, kind: last.kind ?? 'bank' }, answeredQuestions(state));
     answerBox.close('Waiting for the interviewer…');
   }
   chat.scrollToEnd(true);
-}
-
-function questionInfo(
-  entry: TranscriptEntry,
-  session: StoredSession,
-  ack: ResumeResult,
-  followUpTexts: Set<string | undefined>,
-  lastIndex: number,
-): QuestionInfo {
-  const base = { turnId: entry.turnId, text: entry.text, total: ack.total };
-  if (ack.pending?.turnId === entry.turnId) return { ...base, index: ack.pending.index, kind: ack.pending.kind };
-  const stored = session.turns?.[entry.turnId];
-  if (stored) return { ...base, index: stored.index, kind: stored.kind };
-  // Forward-compatible: use kind/index if the server adds them to transcript entries.
-  const extra = entry as TranscriptEntry & { kind?: unknown; index?: unknown };
-  if ((extra.kind === 'bank' || extra.kind === 'follow-up') && typeof extra.index === 'number') {
-    return { ...base, index: extra.index, kind: extra.kind };
-  }
-  if (lastIndex > 0 && followUpTexts.has(entry.text.trim())) return { ...base, index: lastIndex, kind: 'follow-up' };
-  return { ...base, index: lastIndex + 1, kind: 'bank' };
 }
 
 function answerBoxText(): string {
@@ -433,15 +539,13 @@ function answerBoxText(): string {
 
 function restart(): void {
   live = null;
-  clearSession();
-  bar.stopTimer();
+  bar.hideTimer();
   endView.hide();
   chat.reset('');
   answerBox.clearText();
   answerBox.showError(null);
-  setup.offerResume(null);
   setup.showError(null);
-  showView('setup');
+  navigate('');
   window.scrollTo({ top: 0 });
   setup.focus();
 }
@@ -450,8 +554,9 @@ function restart(): void {
 
 // The page is rebuilt from state on load, so a restored scroll offset would point at nothing.
 if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
-showView('setup');
-setup.offerResume(loadSession());
+window.addEventListener('hashchange', () => route());
+window.addEventListener('popstate', () => route());
+route(true);
 fetchBanks()
   .then((banks) => (banks.length ? setup.setBanks(banks) : setup.setBanksUnavailable()))
   .catch(() => setup.setBanksUnavailable());

@@ -1,4 +1,4 @@
-import type { Assessment } from '../server/scoring/assessment.js';
+import type { Assessment, Criterion } from '../server/scoring/assessment.js';
 import { el } from './dom.js';
 
 const CRITERION_LABELS: Record<string, string> = {
@@ -14,7 +14,7 @@ export function bandLabel(band: string): string {
   return BAND_LABELS[band] ?? band;
 }
 
-function formatScore(score: number): string {
+export function formatScore(score: number): string {
   return Number.isInteger(score) ? String(score) : score.toFixed(1);
 }
 
@@ -40,8 +40,41 @@ export function renderScoreCard(assessment: Assessment, context: { title: string
     ),
   );
 
+  const criteria = renderCriteria(assessment.criteria ?? []);
+  const sections = renderPointSections(assessment);
+
+  const feedback = assessment.feedback
+    ? el('section', { className: 'score-section feedback' }, el('h4', { text: 'Feedback' }), el('p', { className: 'feedback-text', text: assessment.feedback }))
+    : null;
+
+  const meta: string[] = [];
+  if (assessment.scorer === 'llm' && assessment.model) meta.push(`Graded by ${assessment.model}`);
+  if (assessment.scorer === 'offline' && !assessment.fallbackReason) meta.push('Scored by the built-in rubric scorer');
+  const fallback = assessment.fallbackReason
+    ? el(
+        'p',
+        { className: 'fallback-note', attrs: { role: 'note' } },
+        el('strong', { text: 'Scored by the built-in scorer' }),
+        ` because the model grader was unavailable (${assessment.fallbackReason}).`,
+      )
+    : null;
+
+  return el(
+    'article',
+    { className: `score-card band-${band}`, attrs: { 'aria-label': `${context.title}: ${overall} out of 100` } },
+    header,
+    criteria,
+    el('div', { className: 'score-sections' }, ...sections),
+    feedback,
+    fallback,
+    meta.length ? el('p', { className: 'score-meta', text: meta.join(' · ') }) : null,
+  );
+}
+
+/** The four rubric criteria as 0..4 bars. */
+export function renderCriteria(list: readonly Criterion[]): HTMLElement {
   const criteria = el('ul', { className: 'criteria', attrs: { 'aria-label': 'Criteria, each scored 0 to 4' } });
-  for (const c of assessment.criteria ?? []) {
+  for (const c of list) {
     const label = CRITERION_LABELS[c.id] ?? c.id;
     const fill = el('span', { className: `bar-fill level-${Math.round(c.score)}` });
     fill.style.width = `${Math.max(0, Math.min(4, c.score)) * 25}%`;
@@ -64,6 +97,11 @@ export function renderScoreCard(assessment: Assessment, context: { title: string
     );
   }
 
+  return criteria;
+}
+
+/** "What you covered" with the candidate's own words as evidence, and "What was missing". */
+export function renderPointSections(assessment: Pick<Assessment, 'covered' | 'missing'>): HTMLElement[] {
   const sections: HTMLElement[] = [];
   if (assessment.covered?.length) {
     const list = el('ul', { className: 'points covered-points' });
@@ -107,30 +145,5 @@ export function renderScoreCard(assessment: Assessment, context: { title: string
     sections.push(el('section', { className: 'score-section' }, el('h4', { text: 'What was missing' }), list));
   }
 
-  const feedback = assessment.feedback
-    ? el('section', { className: 'score-section feedback' }, el('h4', { text: 'Feedback' }), el('p', { className: 'feedback-text', text: assessment.feedback }))
-    : null;
-
-  const meta: string[] = [];
-  if (assessment.scorer === 'llm' && assessment.model) meta.push(`Graded by ${assessment.model}`);
-  if (assessment.scorer === 'offline' && !assessment.fallbackReason) meta.push('Scored by the built-in rubric scorer');
-  const fallback = assessment.fallbackReason
-    ? el(
-        'p',
-        { className: 'fallback-note', attrs: { role: 'note' } },
-        el('strong', { text: 'Scored by the built-in scorer' }),
-        ` because the model grader was unavailable (${assessment.fallbackReason}).`,
-      )
-    : null;
-
-  return el(
-    'article',
-    { className: `score-card band-${band}`, attrs: { 'aria-label': `${context.title}: ${overall} out of 100` } },
-    header,
-    criteria,
-    el('div', { className: 'score-sections' }, ...sections),
-    feedback,
-    fallback,
-    meta.length ? el('p', { className: 'score-meta', text: meta.join(' · ') }) : null,
-  );
+  return sections;
 }

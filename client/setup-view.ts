@@ -2,7 +2,7 @@ import type { StartPayload } from '../server/realtime/contract.js';
 import type { BankSummary } from './api.js';
 import { FOLLOW_UPS, LEVELS, MODES, QUESTION_COUNT, isLevel, isMode } from './choices.js';
 import { byId, clear, el } from './dom.js';
-import type { StoredSession } from './session-store.js';
+import type { HistoryEntry } from './session-store.js';
 
 /** The setup form: what the candidate wants to practise, turned into an `interview:start` payload. */
 export class SetupView {
@@ -25,6 +25,8 @@ export class SetupView {
   private readonly resumeButton = byId('resume-button', HTMLButtonElement);
   private readonly discardButton = byId('discard-button', HTMLButtonElement);
   private readonly resumeError = byId('resume-error');
+  private readonly teaser = byId('history-teaser');
+  private readonly teaserText = byId('history-teaser-text');
   private banks: BankSummary[] = [];
   private maxQuestions: number = QUESTION_COUNT.max;
 
@@ -94,7 +96,7 @@ export class SetupView {
     this.error.hidden = !message;
   }
 
-  offerResume(session: StoredSession | null): void {
+  offerResume(session: HistoryEntry | null): void {
     this.resumeBanner.hidden = !session;
     this.showResumeError(null);
     if (!session) return;
@@ -104,6 +106,15 @@ export class SetupView {
       : started.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
     const who = session.candidate ? ` as ${session.candidate}` : '';
     this.resumeDetail.textContent = ` Started${when ? ` ${when}` : ''}${who}. Pick up where you left off.`;
+  }
+
+  /** A line above the form pointing at History, once there is any. */
+  showHistory(entries: readonly HistoryEntry[]): void {
+    this.teaser.hidden = entries.length === 0;
+    if (!entries.length) return;
+    const scored = entries.find((e) => e.status === 'complete' && typeof e.overall === 'number');
+    const count = `${entries.length} interview${entries.length === 1 ? '' : 's'} in your history`;
+    this.teaserText.textContent = scored ? `${count} · latest score ${Math.round(scored.overall!)}` : count;
   }
 
   setResumeBusy(busy: boolean): void {
