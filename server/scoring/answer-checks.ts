@@ -16,10 +16,21 @@ export function injectionSpans(answer: string): Span[] {
   return sentenceSpans(answer).filter((s) => INJECTION.some((re) => re.test(answer.slice(s.start, s.end))));
 }
 
-/** Share of an answer's words that are function words: ~0.35-0.55 in explanations, near 0 in a keyword list. */
-export function functionWordShare(terms: readonly Term[]): number {
+/**
+ * Share of an answer's words that work as function words: ~0.35-0.55 in explanations, near 0 in a
+ * keyword list. A stop word inside a compound ("in-memory", "write-through") or in capitals (the
+ * GET and SET commands) is part of a term, not of a sentence.
+ */
+export function functionWordShare(terms: readonly Term[], source: string): number {
   if (terms.length === 0) return 0;
-  return terms.filter((t) => t.stop).length / terms.length;
+  let n = 0;
+  for (const t of terms) {
+    if (!t.stop) continue;
+    const joined = source[t.start - 1] === '-' || source[t.end] === '-';
+    const capitals = t.lower.length > 1 && source.slice(t.start, t.end) === t.lower.toUpperCase();
+    if (!joined && !capitals) n++;
+  }
+  return n / terms.length;
 }
 
 const VOWELS = /[aeiouy]/;

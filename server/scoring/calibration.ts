@@ -17,7 +17,7 @@ export function gradeFeatures(f: ScoringFeatures): number[] {
 /**
  * A linear model of a human grade (0..5) from `gradeFeatures`. The intercept is kept for fitting but
  * not used when scoring: an answer that aligns with nothing must start from 0, not from the average
- * grade of a class of students. `scale` is the modelled grade span that maps to 0..100.
+ * grade of a class of students, so the span from the intercept to 5 maps to 0..1.
  */
 export interface GradeModel {
   intercept: number;
@@ -30,8 +30,8 @@ export interface GradeModel {
  * cross-validated accuracy. Only these numbers ship, never the data.
  */
 export const GRADE_MODEL: GradeModel = {
-  intercept: 0,
-  weights: [2, 1, 0, 1, 0, 0, 0, 0],
+  intercept: 3.1422,
+  weights: [0.4128, 1.6271],
 };
 
 /** The model's grade above its no-alignment baseline, on 0..1 (1 = a full-marks answer). */
@@ -43,6 +43,22 @@ export function gradeEstimate(f: ScoringFeatures, model: GradeModel = GRADE_MODE
 }
 
 /**
+ * With an authored rubric: answer precision (share of its words that align with reference, tip or cues)
+ * at or below which the answer counts as off-topic, and from which it counts as fully on-topic. Good
+ * answers in a candidate's own words measure 0.3-0.55; answers to other bank questions mostly < 0.2.
+ */
+const RELEVANCE_FLOOR = 0.1;
+const RELEVANCE_FULL = 0.3;
+
+/**
+ * Without one: the same on topicality (question words count too), far more lenient, because short
+ * answers in a student's own words share few words with a one-line reference yet are mostly right
+ * (a precision gate like the one above drops the Mohler r from 0.64 to 0.49; this one costs 0.004).
+ */
+const TOPICAL_FLOOR = 0.05;
+const TOPICAL_FULL = 0.15;
+
+/**
  * Multiplier (0..1) for what is wrong with the answer as a whole: a keyword list instead of an
  * explanation, gibberish, too few words of its own, nothing that aligns with the rubric.
  */
@@ -52,7 +68,7 @@ export function qualityFactor(f: ScoringFeatures): number {
   // a bare list of terms: almost no function words across 6+ words. The bar follows the reference, so
   // a terse reference ("CAP: Consistency, Availability, Partition tolerance; pick 2") allows terse answers.
   if (f.wordCount >= 6) {
-    const full = Math.min(0.25, 0.8 * f.referenceFunctionShare);
+    const full = Math.min(0.25, Math.max(0.15, 0.8 * f.referenceFunctionShare));
     q *= 0.45 + 0.55 * clamp01((f.functionShare - full + 0.15) / 0.15);
   }
   q *= 1 - clamp01(f.gibberish * 1.5);
@@ -68,9 +84,19 @@ export const CUE_SHARE = 0.6;
 /**
  * The overall on 0..100. With authored key points, cue coverage carries CUE_SHARE and the grade model
  * the rest; without them the grade model (whose inputs include derived-point coverage) decides alone.
+ * Either way an off-topic answer is scaled down and `qualityFactor` applies.
  */
 export function overallScore(f: ScoringFeatures, authored: boolean, model: GradeModel = GRADE_MODEL): number {
   const grade = gradeEstimate(f, model);
   const base = authored ? CUE_SHARE * f.coverage + (1 - CUE_SHARE) * grade : grade;
-  return Math.round(100 * clamp01(base * qualityFactor(f)));
+  return Math.round(100 * clamp01(base * onTopicFactor(f, authored) * qualityFactor(f)));
+}
+
+/** 0..1: 0 for an answer about something else, 1 for one about this question. */
+export function onTopicFactor(f: ScoringFeatures, authored: boolean): number {
+  return authored ? ramp(f.precision, RELEVANCE_FLOOR, RELEVANCE_FULL) : ramp(f.topicality, TOPICAL_FLOOR, TOPICAL_FULL);
+}
+
+function ramp(x: number, from: number, to: number): number {
+  return clamp01((x - from) / (to - from));
 }

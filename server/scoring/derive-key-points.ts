@@ -1,6 +1,7 @@
 import { compileCue } from './cue-match.js';
 import type { RubricPoint } from './rubric.js';
 import { clauseSpans } from './text/segments.js';
+import { KeySet } from './text/similarity.js';
 import { analyse } from './text/terms.js';
 
 /** Words a tip uses to instruct the interviewer, not to name a concept ("mention CAP theorem"). */
@@ -20,22 +21,20 @@ export function deriveKeyPoints(reference: string, questionKeys: ReadonlySet<str
     // a clause that only restates the question still names what the answer must be about
     const cues = words.length > 0 ? words : distinctContent(text, () => true);
     if (cues.length === 0) continue;
-    points.push({
-      id: `ref-${points.length + 1}`,
-      label: labelOf(text),
-      weight: Math.min(5, Math.max(1, Math.round(cues.length / 2))),
-      core: true,
-      cues: cues.map(compileCue),
-      match: 'word-share',
-    });
+    points.push(wordSharePoint(`ref-${points.length + 1}`, labelOf(text), Math.min(5, Math.max(1, Math.round(cues.length / 2))), true, cues));
   }
   if (tip) {
     const cues = distinctContent(tip, (key, lower) => !questionKeys.has(key) && !TIP_VERBS.has(lower));
     if (cues.length > 0) {
-      points.push({ id: 'tip', label: labelOf(tip), weight: 1, core: false, cues: cues.map(compileCue), match: 'word-share' });
+      points.push(wordSharePoint('tip', labelOf(tip), 1, false, cues));
     }
   }
   return points;
+}
+
+function wordSharePoint(id: string, label: string, weight: number, core: boolean, words: string[]): RubricPoint {
+  const cues = words.map(compileCue);
+  return { id, label, weight, core, cues, match: 'word-share', words: new KeySet(cues.flatMap((c) => c.keys.slice(0, 1))) };
 }
 
 function distinctContent(text: string, keep: (key: string, lower: string) => boolean): string[] {

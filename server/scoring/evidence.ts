@@ -15,7 +15,7 @@ export function evidenceFor(answer: string, hit: Span, clauses: Span[] = clauseS
     start = Math.max(clause.start, mid - MAX_EVIDENCE_CHARS / 2);
     end = Math.min(clause.end, start + MAX_EVIDENCE_CHARS);
     start = Math.max(clause.start, Math.min(start, end - MAX_EVIDENCE_CHARS));
-    // widen to word boundaries only by shrinking, so the window never exceeds the limit
+    // snap to word boundaries by shrinking, so the window never exceeds the limit
     while (start > clause.start && start < end && /\S/.test(answer[start - 1]!)) start++;
     while (end < clause.end && end > start && /\S/.test(answer[end]!)) end--;
   }

@@ -1,7 +1,7 @@
 import { functionWordShare, gibberishShare, injectionSpans } from './answer-checks.js';
-import { findCue } from './cue-match.js';
+import { findCue, indexAnswer, type AnswerIndex } from './cue-match.js';
 import type { RubricPoint } from './rubric.js';
-import { alignedShare, bestMatch } from './text/similarity.js';
+import { alignedShare, KeySet } from './text/similarity.js';
 import { clauseSpans, type Span } from './text/segments.js';
 import { MAX_EVIDENCE_CHARS } from './evidence.js';
 import { analyse, contentKeys, type AnalysedText, type Term } from './text/terms.js';
@@ -29,12 +29,12 @@ export interface ScoringFeatures {
   recall: number;
   /** share of the answer's content words (minus the question's) that align to reference, tip or cues */
   precision: number;
+  /** share of the answer's content words (question words included) that align to question, reference, tip or cues */
+  topicality: number;
   /** share of the tip's content words the answer aligns to */
   tipRecall: number;
   /** distinct content words of the answer that are not in the question */
   newWords: number;
-  /** how many of those align to the reference, tip or cues (partial matches count partly) */
-  alignedWords: number;
   /** distinct content words of the reference that are not in the question */
   referenceWords: number;
   /** share of function words in the answer (prose vs keyword list) */
@@ -43,13 +43,11 @@ export interface ScoringFeatures {
   referenceFunctionShare: number;
   /** share of content words that cannot be words */
   gibberish: number;
-  /** share of the answer's distinct content words that the question already holds */
-  questionEcho: number;
   /** words in the answer, injection removed */
   wordCount: number;
 }
 
-/** What the features are measured against. */
+/** What the features are measured against; the same for every answer to a question. */
 export interface ScoringContext {
   question: AnalysedText;
   questionKeys: ReadonlySet<string>;
@@ -58,6 +56,31 @@ export interface ScoringContext {
   points: RubricPoint[];
   /** points derived from the reference; the same array as `points` when there is no authored rubric */
   derived: RubricPoint[];
+  /** content keys of the reference, question words removed */
+  refKeys: ReadonlySet<string>;
+  /** content keys of the tip, question words removed */
+  tipKeys: ReadonlySet<string>;
+  /** reference, tip and every cue: what an on-topic answer's words align to */
+  rubricKeys: KeySet;
+  /** the same plus the question's own words */
+  topicKeys: KeySet;
+}
+
+/** Prepares a context from the analysed texts and the rubric. */
+export function buildContext(parts: {
+  question: AnalysedText;
+  reference: AnalysedText;
+  tip?: AnalysedText;
+  points: RubricPoint[];
+  derived: RubricPoint[];
+}): ScoringContext {
+  const questionKeys = contentKeys(parts.question);
+  const notInQuestion = (keys: Set<string>) => new Set([...keys].filter((k) => !questionKeys.has(k)));
+  const refKeys = notInQuestion(contentKeys(parts.reference));
+  const tipKeys = parts.tip ? notInQuestion(contentKeys(parts.tip)) : new Set<string>();
+  const rubric = new Set<string>([...refKeys, ...tipKeys]);
+  for (const p of parts.points) for (const c of p.cues) for (const k of c.keys) rubric.add(k);
+  return { ...parts, questionKeys, refKeys, tipKeys, rubricKeys: new KeySet(rubric), topicKeys: new KeySet([...rubric, ...questionKeys]) };
 }
 
 /** Strength at which a point counts as covered. */
@@ -72,18 +95,15 @@ export function measure(answerText: string, ctx: ScoringContext): ScoringFeature
   const content = terms.filter((t) => !t.stop);
   const kept: AnalysedText = { source: answerText, terms, content };
 
-  const answerKeys = new Set(content.map((t) => t.key));
-  const newKeys = new Set([...answerKeys].filter((k) => !ctx.questionKeys.has(k)));
-  const refKeys = new Set([...contentKeys(ctx.reference)].filter((k) => !ctx.questionKeys.has(k)));
-  const tipKeys = ctx.tip ? new Set([...contentKeys(ctx.tip)].filter((k) => !ctx.questionKeys.has(k))) : new Set<string>();
+  const answerKeys = new KeySet(content.map((t) => t.key));
+  const newKeys = new KeySet([...answerKeys.keys].filter((k) => !ctx.questionKeys.has(k)));
+  const { refKeys, tipKeys, rubricKeys, topicKeys } = ctx;
 
-  const points = ctx.points.map((p) => scorePoint(p, kept, answerKeys, ctx.questionKeys));
-  const derived = ctx.derived === ctx.points ? points : ctx.derived.map((p) => scorePoint(p, kept, answerKeys, ctx.questionKeys));
+  const scan: Scan = { index: indexAnswer(kept), answerKeys, questionKeys: ctx.questionKeys, clauses: clauseSpans(answerText, MAX_EVIDENCE_CHARS) };
+  const points = ctx.points.map((p) => scorePoint(p, scan));
+  const derived = ctx.derived === ctx.points ? points : ctx.derived.map((p) => scorePoint(p, scan));
   const coverage = weightedCoverage(points);
   const coreCoverage = weightedCoverage(points.filter((r) => r.point.core)) ?? coverage;
-
-  const rubricKeys = new Set<string>([...refKeys, ...tipKeys]);
-  for (const p of ctx.points) for (const c of p.cues) for (const k of c.keys) rubricKeys.add(k);
 
   return {
     points,
@@ -91,15 +111,14 @@ export function measure(answerText: string, ctx: ScoringContext): ScoringFeature
     referenceCoverage: weightedCoverage(derived) ?? 0,
     coreCoverage: coreCoverage ?? 0,
     recall: alignedShare(refKeys, newKeys),
-    precision: alignedShare(newKeys, rubricKeys),
-    alignedWords: [...newKeys].reduce((sum, k) => sum + bestMatch(k, rubricKeys), 0),
+    precision: alignedShare(newKeys.keys, rubricKeys),
+    topicality: alignedShare(answerKeys.keys, topicKeys),
     tipRecall: tipKeys.size ? alignedShare(tipKeys, newKeys) : 0,
     newWords: newKeys.size,
     referenceWords: refKeys.size,
-    functionShare: functionWordShare(terms),
-    referenceFunctionShare: functionWordShare(ctx.reference.terms),
+    functionShare: functionWordShare(terms, answerText),
+    referenceFunctionShare: functionWordShare(ctx.reference.terms, ctx.reference.source),
     gibberish: gibberishShare(content),
-    questionEcho: answerKeys.size === 0 ? 0 : (answerKeys.size - newKeys.size) / answerKeys.size,
     wordCount: terms.length,
   };
 }
@@ -116,11 +135,20 @@ function weightedCoverage(results: readonly PointResult[]): number | undefined {
   return total === 0 ? undefined : got / total;
 }
 
-function scorePoint(point: RubricPoint, answer: AnalysedText, answerKeys: ReadonlySet<string>, questionKeys: ReadonlySet<string>): PointResult {
+/** What every point of one answer is scored against. */
+interface Scan {
+  index: AnswerIndex;
+  answerKeys: KeySet;
+  questionKeys: ReadonlySet<string>;
+  clauses: Span[];
+}
+
+function scorePoint(point: RubricPoint, scan: Scan): PointResult {
+  const { index, answerKeys, questionKeys } = scan;
   if (point.match === 'any-cue') {
     let best: PointResult = { point, strength: 0, covered: false };
     for (const cue of point.cues) {
-      const hit = findCue(cue, answer);
+      const hit = findCue(cue, index);
       if (!hit) continue;
       // a cue made only of the question's own words shows nothing when echoed back
       const echo = cue.keys.every((k) => questionKeys.has(k));
@@ -130,21 +158,20 @@ function scorePoint(point: RubricPoint, answer: AnalysedText, answerKeys: Readon
     return best;
   }
   // word-share: the fraction of the point's words present; the evidence is where most of them are
-  const keys = point.cues.map((c) => c.keys[0]!).filter(Boolean);
-  if (keys.length === 0) return { point, strength: 0, covered: false };
-  const strength = keys.reduce((s, k) => s + bestMatch(k, answerKeys), 0) / keys.length;
-  const wanted = new Set(keys);
-  const matched = answer.content.filter((t) => bestMatch(t.key, wanted) > 0);
-  const hit = densestClause(answer.source, matched);
+  const keys = point.words;
+  if (!keys || keys.size === 0) return { point, strength: 0, covered: false };
+  const strength = alignedShare(keys.keys, answerKeys);
+  const matched = index.answer.content.filter((t) => keys.best(t.key) > 0);
+  const hit = densestClause(scan.clauses, matched);
   return { point, strength, covered: strength >= COVERED_AT, ...(hit ? { hit } : {}) };
 }
 
 /** The clause holding the most matched terms, as the span of its first matched term (evidence widens it). */
-function densestClause(source: string, matched: readonly Term[]): Span | undefined {
+function densestClause(clauses: readonly Span[], matched: readonly Term[]): Span | undefined {
   if (matched.length === 0) return undefined;
   let best: Span | undefined;
   let bestCount = 0;
-  for (const c of clauseSpans(source, MAX_EVIDENCE_CHARS)) {
+  for (const c of clauses) {
     const inside = matched.filter((t) => t.start >= c.start && t.end <= c.end);
     if (inside.length > bestCount) {
       bestCount = inside.length;

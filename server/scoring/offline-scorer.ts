@@ -1,8 +1,8 @@
 import { bandFor, type Assessment } from './assessment.js';
 import { overallScore } from './calibration.js';
 import { deriveKeyPoints } from './derive-key-points.js';
-import { evidenceFor } from './evidence.js';
-import { measure, type ScoringContext } from './features.js';
+import { evidenceFor, MAX_EVIDENCE_CHARS } from './evidence.js';
+import { buildContext, measure, type ScoringContext } from './features.js';
 import { criteriaFor, feedbackFor } from './feedback.js';
 import { rubricFromKeyPoints } from './rubric.js';
 import type { Scorer, ScoringInput } from './scorer.js';
@@ -15,12 +15,11 @@ import { analyse, contentKeys } from './text/terms.js';
  */
 export function scoringContext(input: Omit<ScoringInput, 'answer'>): ScoringContext {
   const question = analyse(input.question);
-  const questionKeys = contentKeys(question);
   const reference = analyse(input.reference);
   const tip = input.tip ? analyse(input.tip) : undefined;
-  const derived = deriveKeyPoints(input.reference, questionKeys, input.tip);
+  const derived = deriveKeyPoints(input.reference, contentKeys(question), input.tip);
   const points = input.keyPoints.length > 0 ? rubricFromKeyPoints(input.keyPoints) : derived;
-  return { question, questionKeys, reference, ...(tip ? { tip } : {}), points, derived };
+  return buildContext({ question, reference, ...(tip ? { tip } : {}), points, derived });
 }
 
 /**
@@ -32,8 +31,9 @@ export function scoreOffline(input: ScoringInput, context?: ScoringContext): Ass
   const started = performance.now();
   context ??= scoringContext(input);
   const f = measure(input.answer, context);
-  const overall = overallScore(f, input.keyPoints.length > 0);
-  const clauses = clauseSpans(input.answer, 200);
+  const authored = input.keyPoints.length > 0;
+  const overall = overallScore(f, authored);
+  const clauses = clauseSpans(input.answer, MAX_EVIDENCE_CHARS);
 
   const covered = f.points
     .filter((r) => r.covered && r.hit)
@@ -51,7 +51,7 @@ export function scoreOffline(input: ScoringInput, context?: ScoringContext): Ass
     scorer: 'offline',
     overall,
     band: bandFor(overall),
-    criteria: criteriaFor(f, input.answer),
+    criteria: criteriaFor(f, input.answer, authored),
     covered,
     missing,
     feedback: feedbackFor(f, overall, input.tip),

@@ -1,5 +1,6 @@
 import type { KeyPoint } from '../bank/bank-schema.js';
 import { compileCue, type CompiledCue } from './cue-match.js';
+import type { KeySet } from './text/similarity.js';
 
 /**
  * A key point as the scoring core sees it. Authored points (from a bank) are shown by any one of their
@@ -14,6 +15,8 @@ export interface RubricPoint {
   followUp?: string;
   cues: CompiledCue[];
   match: 'any-cue' | 'word-share';
+  /** for word-share points: the keys of their words */
+  words?: KeySet;
 }
 
 /** Compiles a bank's key points. */

@@ -15,7 +15,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   would wouldn't you you'd you'll you're you've your yours yourself yourselves
   s t d ll re ve m e g eg ie i.e via per just really basically actually simply maybe perhaps probably quite
   thing things stuff something anything everything lot lots kind sort yes yeah ok okay well like get got gets getting
-  must may might shall one ones way ways make makes made much many every`
+  must may might shall ones way ways make makes made much many every`
     .split(/\s+/)
     .filter(Boolean),
 );
