@@ -51,10 +51,17 @@ export function toAppError(err: unknown): AppError {
   return new AppError('INTERNAL', 'Something went wrong on our side. Your answers so far are saved.');
 }
 
-/** Formats zod issues as "path: reason" so a client sees which field was wrong. */
+const MAX_ISSUE_CHARS = 160;
+const MAX_MESSAGE_CHARS = 500;
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/**
+ * Formats zod issues as "path: reason" so a client sees which field was wrong. Paths and reasons can
+ * echo what the client sent (unknown key names), so each part and the whole are kept short.
+ */
 export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
-  return issues
+  const parts = issues
     .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
+    .map((i) => clip(`${i.path.length ? i.path.map((p) => clip(String(p), 40)).join('.') : '(root)'}: ${i.message}`, MAX_ISSUE_CHARS));
+  return clip(parts.join('; '), MAX_MESSAGE_CHARS);
 }

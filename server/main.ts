@@ -23,8 +23,6 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, host: config.HOST, database: config.DATABASE_PATH, scorer: models.describe }, `listening on http://localhost:${port}`);
 
-  const recovered = await app.service.recoverUnscored();
-  if (recovered) logger.info({ sessions: recovered }, 'scored answers left unscored by the last run');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -38,6 +36,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  // after the handlers, so a SIGTERM during recovery still drains gracefully
+  const recovered = await app.service.recoverUnscored();
+  if (recovered) logger.info({ sessions: recovered }, 'finished work the last run left: unscored answers, unwritten reports');
 }
 
 main().catch((err: unknown) => {

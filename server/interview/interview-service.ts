@@ -212,11 +212,24 @@ export class InterviewService {
     return { reportUrl: reportUrlFor(sessionId) };
   }
 
-  /** Scores answers that were stored but never scored, e.g. after a crash. */
+  /**
+   * Finishes what a crash interrupted: scores answers that were stored but never scored, and writes
+   * the final report of sessions that were marked complete but died before the report was stored.
+   * Returns how many sessions it touched.
+   */
   async recoverUnscored(): Promise<number> {
-    const ids = this.deps.store.transcript.sessionsWithUnscoredAnswers();
-    await Promise.all(ids.map((id) => this.advance(id)));
-    return ids.length;
+    const { store, reports } = this.deps;
+    const unscored = store.transcript.sessionsWithUnscoredAnswers();
+    const unreported = store.sessions.completeWithoutReport();
+    await Promise.all([
+      ...unscored.map((id) => this.advance(id)),
+      ...unreported.map((id) =>
+        this.enqueue(id, async () => {
+          await reports.writeFinal(id, this.now());
+        }),
+      ),
+    ]);
+    return unscored.length + unreported.length;
   }
 
   /** Stops taking new work and waits (up to `timeoutMs`) for in-flight scoring to be stored. */

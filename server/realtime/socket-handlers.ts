@@ -41,16 +41,23 @@ export function socketEvents(io: InterviewServer): InterviewEvents {
 /**
  * One wrapper for every handler: an event without an acknowledgement callback is ignored (there is
  * nobody to answer); the payload is validated; any throw becomes a coded error acknowledgement.
+ * socket.io passes the callback last, so it is looked for there: an event with no payload or extra
+ * arguments before its callback gets BAD_REQUEST instead of leaving the client waiting forever.
  */
 function handle<S extends z.ZodType, R extends object>(
   logger: Logger,
   schema: S,
   fn: (payload: z.infer<S>) => R | Promise<R>,
 ) {
-  return async (payload: unknown, ack?: unknown): Promise<void> => {
+  return async (...args: unknown[]): Promise<void> => {
+    const ack = args.at(-1);
     if (typeof ack !== 'function') return;
     const reply = ack as (res: Ack<R>) => void;
-    const parsed = schema.safeParse(payload);
+    if (args.length !== 2) {
+      reply({ ok: false, error: { code: 'BAD_REQUEST', message: `(root): expected one payload and an acknowledgement, got ${args.length - 1} payload arguments` } });
+      return;
+    }
+    const parsed = schema.safeParse(args[0]);
     if (!parsed.success) {
       reply({ ok: false, error: { code: 'BAD_REQUEST', message: describeIssues(parsed.error.issues) } });
       return;

@@ -77,6 +77,7 @@ export class SessionRepository {
   private readonly activeStmt;
   private readonly listStmt;
   private readonly listByStatusStmt;
+  private readonly withoutReportStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -93,6 +94,9 @@ export class SessionRepository {
     this.activeStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sessions WHERE status = 'active'`);
     this.listStmt = db.prepare<[number], RawSession>('SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?');
     this.listByStatusStmt = db.prepare<[string, number], RawSession>('SELECT * FROM sessions WHERE status = ? ORDER BY created_at DESC LIMIT ?');
+    this.withoutReportStmt = db.prepare<[], { id: string }>(
+      `SELECT s.id FROM sessions s LEFT JOIN reports r ON r.session_id = s.id WHERE s.status = 'complete' AND r.session_id IS NULL`,
+    );
   }
 
   create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt'>): void {
@@ -125,5 +129,10 @@ export class SessionRepository {
 
   countActive(): number {
     return this.activeStmt.get()?.n ?? 0;
+  }
+
+  /** Completed sessions whose final report was never stored (the process died while writing it). */
+  completeWithoutReport(): string[] {
+    return this.withoutReportStmt.all().map((r) => r.id);
   }
 }
