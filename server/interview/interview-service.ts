@@ -119,6 +119,7 @@ export class InterviewService {
     return {
       result: { sessionId, token, total: questions.length },
       first: {
+        sessionId,
         turnId,
         index: 1,
         total: questions.length,
@@ -156,7 +157,7 @@ export class InterviewService {
     const results: AssessmentEvent[] = released
       ? turns.flatMap((t) => {
           const a = assessments.get(t.id);
-          return a ? [{ turnId: t.id, assessment: a }] : [];
+          return a ? [{ sessionId, turnId: t.id, assessment: a }] : [];
         })
       : [];
     return {
@@ -324,7 +325,7 @@ export class InterviewService {
     const input = scoringInputFor(question, turn);
     const streamDeltas = session.mode === 'practice';
     const assessment = await scorer.score(input, {
-      onDelta: streamDeltas ? (text) => events.delta(session.id, { turnId: turn.id, text }) : undefined,
+      onDelta: streamDeltas ? (text) => events.delta(session.id, { sessionId: session.id, turnId: turn.id, text }) : undefined,
     });
     const saved = store.transaction(() => {
       if (!store.transcript.markScored(turn.id)) return false;
@@ -336,7 +337,7 @@ export class InterviewService {
       { sessionId: session.id, turnId: turn.id, scorer: assessment.scorer, overall: assessment.overall, latencyMs: Math.round(assessment.latencyMs) },
       'answer scored',
     );
-    if (session.mode === 'practice') events.result(session.id, { turnId: turn.id, assessment });
+    if (session.mode === 'practice') events.result(session.id, { sessionId: session.id, turnId: turn.id, assessment });
   }
 
   /** Marks the session complete, stores its report, then releases held results and says it is done. */
@@ -353,7 +354,7 @@ export class InterviewService {
     if (session.mode === 'realistic') {
       for (const t of turns) {
         const a = assessments.get(t.id);
-        if (a) events.result(session.id, { turnId: t.id, assessment: a });
+        if (a) events.result(session.id, { sessionId: session.id, turnId: t.id, assessment: a });
       }
     }
     this.deps.logger.info({ sessionId: session.id, overall }, 'interview complete');
@@ -363,6 +364,7 @@ export class InterviewService {
   private questionEvent(session: SessionRow, turn: TurnRow): QuestionEvent {
     const level = this.deps.banks.question(turn.questionId)?.level ?? session.level;
     return {
+      sessionId: session.id,
       turnId: turn.id,
       index: turn.questionIndex,
       total: session.questionIds.length,

@@ -52,6 +52,8 @@ export type FinishPayload = z.infer<typeof FinishPayloadSchema>;
 export type QuestionKind = 'bank' | 'follow-up';
 
 export interface QuestionEvent {
+  /** the session this question belongs to, so a client holding several can tell them apart */
+  sessionId: string;
   turnId: string;
   /** 1-based position of the bank question this turn belongs to */
   index: number;
@@ -114,11 +116,13 @@ export interface FinishResult {
 export type SessionStatus = 'active' | 'complete';
 
 export interface AssessmentEvent {
+  sessionId: string;
   turnId: string;
   assessment: Assessment;
 }
 
 export interface DeltaEvent {
+  sessionId: string;
   turnId: string;
   text: string;
 }
