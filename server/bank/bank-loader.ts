@@ -42,10 +42,8 @@ export class BankRegistry {
 
   constructor(readonly banks: ReadonlyMap<string, Bank>) {
     for (const bank of banks.values()) {
-      for (const question of bank.questions) {
-        // the first bank to define a question id wins; ids are expected to be unique across banks
-        if (!this.byQuestion.has(question.id)) this.byQuestion.set(question.id, { bank, question });
-      }
+      // loadBanks refuses duplicate ids across banks, so a question id names one question
+      for (const question of bank.questions) this.byQuestion.set(question.id, { bank, question });
     }
   }
 
@@ -72,10 +70,17 @@ export function loadBanks(dir: string): BankRegistry {
     .filter((f) => f.endsWith('.json'))
     .sort();
   const banks = new Map<string, Bank>();
+  const questionOwner = new Map<string, string>();
   for (const f of files) {
     const file = join(folder, f);
     const bank = loadBankFile(file);
     if (banks.has(bank.id)) throw new BankError(file, [{ path: '$.id', reason: `bank id "${bank.id}" is already used by another file` }]);
+    // question ids are global (the score API and CLI take a bare questionId), so they must not repeat
+    const clashes = bank.questions.flatMap((q, i) =>
+      questionOwner.has(q.id) ? [{ path: `$.questions[${i}].id`, reason: `question id "${q.id}" is already used by bank "${questionOwner.get(q.id)}"` }] : [],
+    );
+    if (clashes.length) throw new BankError(file, clashes);
+    for (const q of bank.questions) questionOwner.set(q.id, bank.id);
     banks.set(bank.id, bank);
   }
   if (banks.size === 0) throw new BankError(folder, [{ path: '$', reason: 'no *.json question banks in this folder' }]);

@@ -22,6 +22,7 @@ import type {
 import type { InterviewEvents } from './interview-events.js';
 import { nextStep, type InterviewPlan, type TurnState } from './interview-machine.js';
 import { finalQuestionScore } from './final-score.js';
+import { plannedQuestions } from './planned-questions.js';
 import { hashToken, newSessionToken, tokenMatches } from './session-token.js';
 import type { ReportService } from '../reports/report-service.js';
 import type { FollowUpWriter } from './follow-up.js';
@@ -45,6 +46,8 @@ export interface StartContext {
 }
 
 const DEFAULT_QUESTION_COUNT = 5;
+/** An unfinished interview older than this no longer counts against MAX_SESSIONS_PER_IP: it was abandoned. */
+const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
 
 export function reportUrlFor(sessionId: string): string {
   return `/api/sessions/${encodeURIComponent(sessionId)}/report`;
@@ -60,6 +63,8 @@ export class InterviewService {
   private readonly now: () => Date;
   /** one advancing chain per session, so a session's steps never interleave */
   private readonly running = new Map<string, Promise<void>>();
+  /** sessions being ended early: they score what is stored but ask nothing more */
+  private readonly finishing = new Set<string>();
   private closing = false;
 
   constructor(deps: InterviewServiceDeps) {
@@ -73,7 +78,8 @@ export class InterviewService {
     const { config, store, banks } = this.deps;
     const bank = payload.bank ? banks.bank(payload.bank) : banks.defaultBank();
     if (!bank) throw new AppError('NOT_FOUND', `No question bank named "${payload.bank}".`);
-    if (ctx.clientIp && config.MAX_SESSIONS_PER_IP > 0 && store.sessions.countActiveByIp(ctx.clientIp) >= config.MAX_SESSIONS_PER_IP) {
+    const recent = new Date(this.now().getTime() - ABANDONED_AFTER_MS).toISOString();
+    if (ctx.clientIp && config.MAX_SESSIONS_PER_IP > 0 && store.sessions.countActiveByIp(ctx.clientIp, recent) >= config.MAX_SESSIONS_PER_IP) {
       throw new AppError('RATE_LIMITED', 'Too many unfinished interviews from this address. Finish or end one first.');
     }
     const level = payload.level ?? 'mixed';
@@ -102,6 +108,7 @@ export class InterviewService {
         clientIp: ctx.clientIp ?? null,
         createdAt: at,
         retryOf,
+        questions,
       });
       store.transcript.ask({
         id: turnId,
@@ -141,6 +148,7 @@ export class InterviewService {
 
   /** The state a reconnecting client needs. Also finishes any work a crash interrupted. */
   async resume(sessionId: string, token: string): Promise<ResumeResult> {
+    this.assertOpen();
     const session = this.authenticate(sessionId, token);
     if (session.status === 'active') await this.advance(sessionId);
     return this.snapshot(sessionId);
@@ -192,23 +200,32 @@ export class InterviewService {
       if (turn.answer === text) return { turnId };
       throw new AppError('CONFLICT', 'That question has already been answered.');
     }
-    if (session.status !== 'active') throw new AppError('CONFLICT', 'This interview has finished.');
+    if (session.status !== 'active' || this.finishing.has(sessionId)) throw new AppError('CONFLICT', 'This interview has finished.');
     const latest = store.transcript.turns(sessionId).at(-1);
     if (latest?.id !== turnId) throw new AppError('CONFLICT', 'That is not the current question.');
 
     const stored = store.transaction(() => store.transcript.answer(sessionId, turnId, text, this.now().toISOString()));
     if (!stored) throw new AppError('CONFLICT', 'That question has already been answered.');
     this.deps.logger.info({ sessionId, turnId, chars: text.length }, 'answer stored');
-    void this.advance(sessionId);
+    this.advance(sessionId).catch(() => {
+      // logged by enqueue; the answer is stored and a resume picks the session up again
+    });
     return { turnId };
   }
 
   /** Ends the interview now: waits for in-flight scoring, then completes with what was answered. */
   async finish(sessionId: string): Promise<FinishResult> {
+    this.assertOpen();
     const session = this.requireSession(sessionId);
     if (session.status === 'active') {
-      await this.advance(sessionId);
-      await this.enqueue(sessionId, () => this.complete(this.requireSession(sessionId)));
+      // from here on the session asks nothing new: answers already stored are scored, then it completes
+      this.finishing.add(sessionId);
+      try {
+        await this.advance(sessionId);
+        await this.enqueue(sessionId, () => this.complete(this.requireSession(sessionId)));
+      } finally {
+        this.finishing.delete(sessionId);
+      }
     }
     return { reportUrl: reportUrlFor(sessionId) };
   }
@@ -246,16 +263,22 @@ export class InterviewService {
     return this.enqueue(sessionId, () => this.step(sessionId));
   }
 
+  /**
+   * Runs `work` after the session's earlier work. The returned promise carries the outcome to a caller
+   * that waits (finish, resume); the chain itself keeps going after a failure, which is logged, and the
+   * next resume or start-up retries from what is stored.
+   */
   private enqueue(sessionId: string, work: () => Promise<void>): Promise<void> {
     const prev = this.running.get(sessionId) ?? Promise.resolve();
-    const next = prev.then(work).catch((err: unknown) => {
+    const outcome = prev.then(work);
+    const settled = outcome.catch((err: unknown) => {
       this.deps.logger.error({ sessionId, err }, 'interview step failed');
     });
-    this.running.set(sessionId, next);
-    void next.finally(() => {
-      if (this.running.get(sessionId) === next) this.running.delete(sessionId);
+    this.running.set(sessionId, settled);
+    void settled.finally(() => {
+      if (this.running.get(sessionId) === settled) this.running.delete(sessionId);
     });
-    return next;
+    return outcome;
   }
 
   private async step(sessionId: string): Promise<void> {
@@ -273,11 +296,13 @@ export class InterviewService {
           return;
         case 'await-score': {
           const turn = turns.find((t) => t.id === next.turnId)!;
-          await this.scoreTurn(session, plan, turn);
+          // stored state that says "scored" with no assessment would otherwise loop here for ever
+          if (!(await this.scoreTurn(session, plan, turn))) throw new Error(`turn ${turn.id} could not be marked scored`);
           continue;
         }
         case 'ask-question':
         case 'ask-follow-up': {
+          if (this.finishing.has(sessionId)) return;
           const isFollowUp = next.type === 'ask-follow-up';
           const turn: TurnRow = {
             id: randomUUID(),
@@ -318,7 +343,8 @@ export class InterviewService {
     }
   }
 
-  private async scoreTurn(session: SessionRow, plan: InterviewPlan, turn: TurnRow): Promise<void> {
+  /** Scores one stored answer and stores the assessment; false when the turn was no longer waiting for it. */
+  private async scoreTurn(session: SessionRow, plan: InterviewPlan, turn: TurnRow): Promise<boolean> {
     const { store, scorer, events } = this.deps;
     const question = plan.questions[turn.questionIndex - 1];
     if (!question) throw new Error(`turn ${turn.id} points outside the plan`);
@@ -332,12 +358,13 @@ export class InterviewService {
       store.assessments.save(session.id, turn.id, assessment, this.now().toISOString());
       return true;
     });
-    if (!saved) return;
+    if (!saved) return false;
     this.deps.logger.info(
       { sessionId: session.id, turnId: turn.id, scorer: assessment.scorer, overall: assessment.overall, latencyMs: Math.round(assessment.latencyMs) },
       'answer scored',
     );
     if (session.mode === 'practice') events.result(session.id, { sessionId: session.id, turnId: turn.id, assessment });
+    return true;
   }
 
   /** Marks the session complete, stores its report, then releases held results and says it is done. */
@@ -362,7 +389,7 @@ export class InterviewService {
   }
 
   private questionEvent(session: SessionRow, turn: TurnRow): QuestionEvent {
-    const level = this.deps.banks.question(turn.questionId)?.level ?? session.level;
+    const level = plannedQuestions(session, this.deps.banks)[turn.questionIndex - 1]?.level ?? session.level;
     return {
       sessionId: session.id,
       turnId: turn.id,
@@ -377,8 +404,7 @@ export class InterviewService {
   }
 
   private planFor(session: SessionRow): InterviewPlan {
-    const questions = session.questionIds.map((id) => this.deps.banks.question(id)).filter((q): q is Question => q !== undefined);
-    return { questions, followUps: session.followUps, threshold: this.deps.config.FOLLOW_UP_THRESHOLD };
+    return { questions: plannedQuestions(session, this.deps.banks), followUps: session.followUps, threshold: this.deps.config.FOLLOW_UP_THRESHOLD };
   }
 
   private requireSession(sessionId: string): SessionRow {

@@ -1,4 +1,4 @@
-import type { Bank } from '../bank/bank-schema.js';
+import type { Bank, Question } from '../bank/bank-schema.js';
 import { bandFor, type Assessment } from '../scoring/assessment.js';
 import { finalQuestionScore } from '../interview/final-score.js';
 import type { SessionRow } from '../store/session-repository.js';
@@ -16,7 +16,10 @@ export interface PreviousAttempt {
 
 export interface ReportInput {
   session: SessionRow;
-  bank: Bank;
+  /** the questions the session asked, in order */
+  questions: readonly Question[];
+  /** the session's bank, for its title and for questions that train a weak concept; absent if removed */
+  bank?: Bank;
   turns: readonly TurnRow[];
   assessments: ReadonlyMap<string, Assessment>;
   /** earlier scores for the same questions, by question id */
@@ -39,15 +42,14 @@ function average(rows: Array<{ key: string; score: number }>): Report['byTopic']
  */
 export function buildReport(input: ReportInput): Report {
   const { session, bank, turns, assessments } = input;
-  const byId = new Map(bank.questions.map((q) => [q.id, q]));
   const questions: QuestionReport[] = [];
   const missed: MissedPoint[] = [];
   const answers: string[] = [];
 
-  session.questionIds.forEach((questionId, i) => {
-    const question = byId.get(questionId);
+  input.questions.forEach((question, i) => {
+    const questionId = question.id;
     const forQuestion = turns.filter((t) => t.questionIndex === i + 1);
-    if (!question || forQuestion.length === 0) return;
+    if (forQuestion.length === 0) return;
     const bankTurn = forQuestion.find((t) => t.kind === 'bank');
     const bankAssessment = bankTurn ? assessments.get(bankTurn.id) : undefined;
     const followUps = forQuestion.flatMap((t) => {
@@ -98,7 +100,7 @@ export function buildReport(input: ReportInput): Report {
     version: REPORT_VERSION,
     sessionId: session.id,
     candidate: session.candidate,
-    bank: { id: bank.id, title: bank.title },
+    bank: { id: session.bankId, title: bank?.title ?? session.bankId },
     mode: session.mode,
     level: session.level,
     status: session.status,
@@ -112,7 +114,7 @@ export function buildReport(input: ReportInput): Report {
     questions,
     byTopic: average(scored.flatMap((q) => q.topics.map((key) => ({ key, score: q.score })))),
     byLevel: average(scored.map((q) => ({ key: q.level, score: q.score }))),
-    weakestConcepts: weakestConcepts(bank, missed),
+    weakestConcepts: weakestConcepts(bank?.questions ?? input.questions, missed),
     communication: communicationSignals(answers),
     summary: '',
     studyPlan: [],

@@ -2,6 +2,7 @@ import type { BankRegistry } from '../bank/bank-loader.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../logger.js';
 import { AppError } from '../errors.js';
+import { plannedQuestions } from '../interview/planned-questions.js';
 import { buildReport, type PreviousAttempt } from './build-report.js';
 import type { Report } from './report-model.js';
 
@@ -26,17 +27,18 @@ export class ReportService {
     return this.store.reports.get(sessionId) ?? this.build(sessionId);
   }
 
-  build(sessionId: string): Report {
+  /** @param withHistory include earlier attempts from the sessions this one retries */
+  build(sessionId: string, withHistory = true): Report {
     const session = this.store.sessions.get(sessionId);
     if (!session) throw new AppError('NOT_FOUND', 'No interview with that id and token.');
     const bank = this.banks.bank(session.bankId);
-    if (!bank) throw new AppError('NOT_FOUND', `The question bank "${session.bankId}" is no longer installed.`);
     return buildReport({
       session,
-      bank,
+      questions: plannedQuestions(session, this.banks),
+      ...(bank ? { bank } : {}),
       turns: this.store.transcript.turns(sessionId),
       assessments: this.store.assessments.forSession(sessionId),
-      previousAttempts: this.previousAttempts(session.retryOf),
+      ...(withHistory ? { previousAttempts: this.previousAttempts(session.retryOf) } : {}),
     });
   }
 
@@ -75,9 +77,11 @@ export class ReportService {
   }
 
   private buildShallow(sessionId: string): Report | undefined {
-    const session = this.store.sessions.get(sessionId);
-    const bank = session && this.banks.bank(session.bankId);
-    if (!session || !bank) return undefined;
-    return buildReport({ session, bank, turns: this.store.transcript.turns(sessionId), assessments: this.store.assessments.forSession(sessionId) });
+    try {
+      return this.build(sessionId, false);
+    } catch {
+      // an earlier session that can no longer be rebuilt simply has no attempts to compare
+      return undefined;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { Bank, KeyPoint, Question } from '../bank/bank-schema.js';
+import type { KeyPoint, Question } from '../bank/bank-schema.js';
 import { analyse, contentKeys } from '../scoring/text/terms.js';
 import type { Report } from './report-model.js';
 
@@ -24,10 +24,10 @@ const SAME_CONCEPT = 0.12;
 
 /**
  * The weakest concepts: missed points ranked by how much they cost (core counts double, weighted,
- * worse on weaker questions), each with the bank questions whose rubrics exercise the same concept,
+ * worse on weaker questions), each with the questions of `pool` (the bank) whose rubrics exercise the same concept,
  * found by the overlap of their cue vocabulary.
  */
-export function weakestConcepts(bank: Bank, missed: readonly MissedPoint[], limit = 3): Report['weakestConcepts'] {
+export function weakestConcepts(pool: readonly Question[], missed: readonly MissedPoint[], limit = 3): Report['weakestConcepts'] {
   const ranked = [...missed].sort((a, b) => cost(b) - cost(a));
   const seen = new Set<string>();
   const out: Report['weakestConcepts'] = [];
@@ -37,7 +37,7 @@ export function weakestConcepts(bank: Bank, missed: readonly MissedPoint[], limi
     if (seen.has(key)) continue;
     seen.add(key);
     const keys = conceptKeys(m.point);
-    const related = bank.questions
+    const related = pool
       .filter((q) => q.id !== m.question.id)
       .map((q) => ({ q, score: Math.max(0, ...q.keyPoints.map((p) => overlap(keys, conceptKeys(p)))) }))
       .filter((r) => r.score >= SAME_CONCEPT)

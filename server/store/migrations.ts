@@ -79,4 +79,11 @@ export const MIGRATIONS: readonly string[] = [
   -- A session started to retry questions of an earlier one, so its report can compare attempts.
   ALTER TABLE sessions ADD COLUMN retry_of TEXT REFERENCES sessions(id);
   `,
+  `
+  -- The questions a session asks, frozen when it starts, so editing or removing a bank never changes
+  -- an interview already under way (or the report of one that is over).
+  ALTER TABLE sessions ADD COLUMN questions TEXT;   -- JSON array of bank questions; null in older rows
+
+  CREATE INDEX sessions_by_ip ON sessions (client_ip, status);
+  `,
 ];

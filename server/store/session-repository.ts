@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
 import type { Mode } from '../realtime/contract.js';
+import type { Question } from '../bank/bank-schema.js';
 
 export interface SessionRow {
   id: string;
@@ -18,6 +19,8 @@ export interface SessionRow {
   completedAt: string | null;
   /** the session whose questions this one retries */
   retryOf: string | null;
+  /** the planned questions as they were when the session started; null for sessions stored before this was kept */
+  questions: Question[] | null;
 }
 
 export interface SessionSummary {
@@ -47,6 +50,7 @@ interface RawSession {
   created_at: string;
   completed_at: string | null;
   retry_of: string | null;
+  questions: string | null;
 }
 
 function fromRow(r: RawSession): SessionRow {
@@ -66,6 +70,7 @@ function fromRow(r: RawSession): SessionRow {
     createdAt: r.created_at,
     completedAt: r.completed_at,
     retryOf: r.retry_of,
+    questions: r.questions ? (JSON.parse(r.questions) as Question[]) : null,
   };
 }
 
@@ -81,15 +86,15 @@ export class SessionRepository {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO sessions (id, token_hash, candidate, bank_id, mode, level, topics, follow_ups, question_ids, status, client_ip, created_at, retry_of)
-       VALUES (@id, @tokenHash, @candidate, @bankId, @mode, @level, @topics, @followUps, @questionIds, 'active', @clientIp, @createdAt, @retryOf)`,
+      `INSERT INTO sessions (id, token_hash, candidate, bank_id, mode, level, topics, follow_ups, question_ids, status, client_ip, created_at, retry_of, questions)
+       VALUES (@id, @tokenHash, @candidate, @bankId, @mode, @level, @topics, @followUps, @questionIds, 'active', @clientIp, @createdAt, @retryOf, @questions)`,
     );
     this.getStmt = db.prepare<[string], RawSession>('SELECT * FROM sessions WHERE id = ?');
     this.completeStmt = db.prepare(
       `UPDATE sessions SET status = 'complete', overall = @overall, completed_at = @completedAt WHERE id = @id AND status = 'active'`,
     );
-    this.activeByIpStmt = db.prepare<[string], { n: number }>(
-      `SELECT count(*) AS n FROM sessions WHERE client_ip = ? AND status = 'active'`,
+    this.activeByIpStmt = db.prepare<[string, string], { n: number }>(
+      `SELECT count(*) AS n FROM sessions WHERE client_ip = ? AND status = 'active' AND created_at >= ?`,
     );
     this.activeStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sessions WHERE status = 'active'`);
     this.listStmt = db.prepare<[number], RawSession>('SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?');
@@ -99,11 +104,12 @@ export class SessionRepository {
     );
   }
 
-  create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt'>): void {
+  create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt' | 'questions'> & { questions?: Question[] | null }): void {
     this.insertStmt.run({
       ...s,
       topics: JSON.stringify(s.topics),
       questionIds: JSON.stringify(s.questionIds),
+      questions: s.questions ? JSON.stringify(s.questions) : null,
     });
   }
 
@@ -117,8 +123,9 @@ export class SessionRepository {
     return this.completeStmt.run({ id, overall, completedAt }).changes === 1;
   }
 
-  countActiveByIp(ip: string): number {
-    return this.activeByIpStmt.get(ip)?.n ?? 0;
+  /** Unfinished sessions from one address started at or after `since` (ISO 8601). */
+  countActiveByIp(ip: string, since: string): number {
+    return this.activeByIpStmt.get(ip, since)?.n ?? 0;
   }
 
   /** Newest first, for operators: no token hashes, no answers. */

@@ -28,10 +28,11 @@ export interface TestServer {
 /** A real server on an ephemeral port with a real SQLite file in a temp folder. */
 export async function startTestServer(
   overrides: Partial<Record<keyof Config, string | number>> = {},
-  options: { scorer?: Scorer; clientDir?: string; logger?: Logger } = {},
+  options: { scorer?: Scorer; clientDir?: string; logger?: Logger; dbPath?: string } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mock-interviewer-'));
-  const dbPath = join(dir, 'test.sqlite');
+  // a given database outlives this server (a restart test), so only a fresh one is removed on close
+  const dbPath = options.dbPath ?? join(dir, 'test.sqlite');
   const config = configFor({ DATABASE_PATH: dbPath, LOG_LEVEL: 'silent', ...overrides });
   const store = createStore(dbPath);
   const banks = loadBanks(config.BANKS_DIR);

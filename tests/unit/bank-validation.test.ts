@@ -72,6 +72,13 @@ describe('bank validation', () => {
     expect(() => loadBankFile(writeBank('notjson.json', '{"id": '))).toThrow(/at \$: not valid JSON/);
   });
 
+  it('refuses two banks that share a question id, naming the clash', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bank-dup-'));
+    writeFileSync(join(folder, 'a.json'), JSON.stringify(good));
+    writeFileSync(join(folder, 'b.json'), JSON.stringify({ ...good, id: 'copy' }));
+    expect(() => loadBanks(folder)).toThrow(/b\.json[\s\S]*\$\.questions\[0\]\.id: question id "sql-vs-nosql" is already used by bank "senior-backend"/);
+  });
+
   it('stops loading a folder that holds a bad bank', () => {
     const folder = mkdtempSync(join(tmpdir(), 'bank-dir-'));
     writeFileSync(join(folder, 'a.json'), JSON.stringify({ ...good, questions: [] }));
