@@ -1,6 +1,7 @@
 import { useLlm, type Config } from './config.js';
 import type { Logger } from './logger.js';
 import { chatModelFromConfig } from './llm/chat-model.js';
+import { createCircuitBreaker } from './llm/circuit-breaker.js';
 import { createLlmFollowUpWriter } from './llm/follow-up-writer.js';
 import { createLlmReportNarrator } from './llm/report-narrator.js';
 import { createUsageMeter, type UsageMeter } from './llm/usage.js';
@@ -36,10 +37,15 @@ export function createModelServices(config: Config, logger: Logger, onOutcome?: 
     return { scorer: createScorer(config, { offline, onOutcome: report }), usage, describe: 'offline' };
   }
   const chat = chatModelFromConfig(config, { usage });
+  // one breaker for the endpoint: grading failures open it, and while it is open the follow-up writer
+  // and the narrator do not wait out a timeout either; their offline counterparts answer at once
+  const circuit = createCircuitBreaker({ onStateChange: (state) => logger.warn({ state }, 'LLM circuit breaker') });
+  const followUps = createLlmFollowUpWriter({ chat, timeoutMs: config.LLM_TIMEOUT_MS });
+  const narrator = createLlmReportNarrator({ chat, timeoutMs: config.LLM_TIMEOUT_MS });
   return {
-    scorer: createScorer(config, { offline, llm: createLlmScorer({ chat }), onOutcome: report }),
-    followUps: createLlmFollowUpWriter({ chat, timeoutMs: config.LLM_TIMEOUT_MS }),
-    narrator: createLlmReportNarrator({ chat, timeoutMs: config.LLM_TIMEOUT_MS }),
+    scorer: createScorer(config, { offline, llm: createLlmScorer({ chat }), circuit, onOutcome: report }),
+    followUps: { write: async (input) => (circuit.state === 'open' ? null : followUps.write(input)) },
+    narrator: { narrate: async (r) => (circuit.state === 'open' ? null : narrator.narrate(r)) },
     usage,
     describe: `llm (${config.OPENAI_MODEL}) with offline fallback`,
   };

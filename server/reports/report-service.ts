@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { AppError } from '../errors.js';
 import { plannedQuestions } from '../interview/planned-questions.js';
 import { buildReport, type PreviousAttempt } from './build-report.js';
+import { inProgressView } from './in-progress.js';
 import type { Report } from './report-model.js';
 
 /** Writes the summary and study plan with a model; null means "keep the rule-written ones". */
@@ -22,9 +23,12 @@ export class ReportService {
     private readonly narrator?: ReportNarrator,
   ) {}
 
-  /** The stored report of a completed session, else one built now from what is stored. */
+  /**
+   * The stored report of a completed session, else one built now from what is stored; an interview
+   * still under way gets the in-progress view, without reference answers (or held scores).
+   */
   get(sessionId: string): Report {
-    return this.store.reports.get(sessionId) ?? this.build(sessionId);
+    return this.store.reports.get(sessionId) ?? inProgressView(this.build(sessionId));
   }
 
   /** @param withHistory include earlier attempts from the sessions this one retries */

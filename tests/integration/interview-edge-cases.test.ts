@@ -76,3 +76,30 @@ describe('interview edge cases', () => {
     expect(report.questions.map((q) => q.question)).toEqual(['docker', 'cap-theorem', 'ci-cd'].map((id) => banks.question(id)!.question));
   });
 });
+
+describe('the report of an interview still under way', () => {
+  it('hides reference answers and tips, and in realistic mode the held scores', async () => {
+    const server = await startTestServer();
+    servers.push(server);
+    const client = await server.client();
+    for (const mode of ['practice', 'realistic'] as const) {
+      const log = new EventLog(client);
+      const s = await client.timeout(5000).emitWithAck('interview:start', { questionIds: ['docker', 'cap-theorem'], followUps: 0, mode });
+      if (!s.ok) throw new Error('start failed');
+      const q = await log.waitFor('interviewer:question', 1);
+      const own = 'Docker packages the service and its dependencies into an image, so dev, staging and prod run the same thing; it suits microservices and CI/CD pipelines and scales out easily.';
+      await client.timeout(5000).emitWithAck('answer:submit', { sessionId: s.sessionId, turnId: q.turnId, text: own });
+      await log.waitFor('interviewer:question', 2);
+      const res = await fetch(`${server.url}/api/sessions/${s.sessionId}/report?format=json`, { headers: { authorization: `Bearer ${s.token}` } });
+      const body = await res.text();
+      expect(res.status).toBe(200);
+      expect(body).not.toContain(banks.question('docker')!.reference.slice(0, 60));
+      expect(body).not.toContain(banks.question('cap-theorem')!.tip);
+      const report = JSON.parse(body);
+      expect(report.status).toBe('active');
+      if (mode === 'realistic') expect(report.questions[0].score).toBeNull();
+      else expect(report.questions[0].score).toBeGreaterThan(50);
+      client.removeAllListeners();
+    }
+  });
+});
