@@ -9,7 +9,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly scored: Counter<'scorer' | 'fallback'>;
   private readonly llmFailures: Counter<'reason'>;
-  private readonly latency: Histogram<'mode'>;
+  private readonly latency: Histogram<'scorer'>;
   private readonly tokens: Counter<'kind'>;
 
   constructor(activeSessions: () => number) {
@@ -29,7 +29,7 @@ export class Metrics {
     this.latency = new Histogram({
       name: 'mock_interviewer_answer_to_assessment_seconds',
       help: 'Time from an answer being stored to its assessment being stored',
-      labelNames: ['mode'],
+      labelNames: ['scorer'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [this.registry],
     });
@@ -59,8 +59,8 @@ export class Metrics {
     }
   }
 
-  /** Answer stored -> assessment stored, in seconds. */
-  observeAnswerLatency(seconds: number, mode: string): void {
-    this.latency.observe({ mode }, seconds);
+  /** Answer stored -> assessment stored, in seconds, by the scorer that answered. */
+  observeAnswerLatency(seconds: number, scorer: string): void {
+    this.latency.observe({ scorer }, seconds);
   }
 }

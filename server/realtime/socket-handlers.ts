@@ -21,7 +21,11 @@ export interface SocketData {
   sessions: Set<string>;
   clientIp: string;
   answers: SlidingWindowCounter;
+  starts: SlidingWindowCounter;
 }
+
+/** Interviews one connection may start a minute while MAX_SESSIONS_PER_IP is on. */
+const STARTS_PER_MINUTE = 10;
 
 export type InterviewServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type InterviewSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -100,6 +104,7 @@ export function registerSocketHandlers(io: InterviewServer, service: InterviewSe
     socket.data.sessions = new Set();
     socket.data.clientIp = clientIpOf(socket);
     socket.data.answers = new SlidingWindowCounter(60_000);
+    socket.data.starts = new SlidingWindowCounter(60_000);
 
     const hold = (sessionId: string) => {
       socket.data.sessions.add(sessionId);
@@ -114,6 +119,11 @@ export function registerSocketHandlers(io: InterviewServer, service: InterviewSe
     socket.on(
       'interview:start',
       handle(logger, StartPayloadSchema, (payload) => {
+        // starting is cheap to ask for and leaves rows behind; a person starts a few an hour at most
+        if (config.MAX_SESSIONS_PER_IP > 0) {
+          if (socket.data.starts.count() >= STARTS_PER_MINUTE) throw new AppError('RATE_LIMITED', 'Too many interviews started. Try again in a minute.');
+          socket.data.starts.add();
+        }
         const { result, first } = service.start(payload, { clientIp: socket.data.clientIp });
         hold(result.sessionId);
         // the acknowledgement goes first, so the client knows its session before the question arrives
@@ -135,10 +145,12 @@ export function registerSocketHandlers(io: InterviewServer, service: InterviewSe
       'answer:submit',
       handle(logger, SubmitPayloadSchema, ({ sessionId, turnId, text }) => {
         requireHeld(sessionId);
-        if (config.ANSWERS_PER_MINUTE > 0 && socket.data.answers.count() >= config.ANSWERS_PER_MINUTE) {
-          throw new AppError('RATE_LIMITED', `At most ${config.ANSWERS_PER_MINUTE} answers a minute. Take a breath and try again.`);
+        if (config.ANSWERS_PER_MINUTE > 0) {
+          if (socket.data.answers.count() >= config.ANSWERS_PER_MINUTE) {
+            throw new AppError('RATE_LIMITED', `At most ${config.ANSWERS_PER_MINUTE} answers a minute. Take a breath and try again.`);
+          }
+          socket.data.answers.add();
         }
-        socket.data.answers.add();
         return service.submitAnswer(sessionId, turnId, text);
       }),
     );

@@ -28,5 +28,14 @@ const ENTITY: Record<string, string> = {
  * cells (`|`), escapes. Parentheses and `#` stay, since without `[` and a line start they do nothing.
  */
 export function inline(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/[&<>\\`*_[\]|~]/g, (c) => ENTITY[c]!);
+  return (
+    text
+      .replace(/\s+/g, ' ')
+      .replace(/[&<>\\`*_[\]|~]/g, (c) => ENTITY[c]!)
+      // GFM turns bare URLs into links: break the scheme and www. patterns
+      .replace(/:\/\//g, '&#58;//')
+      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}&#46;`)
+      // at the start of a line, these open a heading, a list, a quote or a rule
+      .replace(/^(\s*)([#+\-=>]|\d+[.)])/, (_m, sp: string, mark: string) => `${sp}${mark.replace(/[#+\-=>.)]/, (c) => `&#${c.charCodeAt(0)};`)}`)
+  );
 }

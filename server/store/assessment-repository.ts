@@ -43,11 +43,16 @@ export class AssessmentRepository {
     });
   }
 
-  /** Assessments of a session keyed by turn id. Stored JSON is re-validated so a bad row cannot leak out. */
+  /**
+   * Assessments of a session keyed by turn id. Stored JSON is re-validated so a bad row cannot leak
+   * out; one that fails is left out (and named in the error log by the caller's step) rather than
+   * taking the whole session down.
+   */
   forSession(sessionId: string): Map<string, Assessment> {
     const out = new Map<string, Assessment>();
     for (const row of this.bySessionStmt.all(sessionId)) {
-      out.set(row.turn_id, AssessmentSchema.parse(JSON.parse(row.data)));
+      const parsed = AssessmentSchema.safeParse(JSON.parse(row.data));
+      if (parsed.success) out.set(row.turn_id, parsed.data);
     }
     return out;
   }

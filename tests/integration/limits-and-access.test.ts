@@ -60,6 +60,13 @@ describe('limits', () => {
     expect(await client.timeout(5000).emitWithAck('interview:start', { questionCount: 1 })).toMatchObject({ ok: true });
   });
 
+  it('one connection cannot start interviews in a loop', async () => {
+    server = await startTestServer({ MAX_SESSIONS_PER_IP: 1000 });
+    const client = await server.client();
+    for (let i = 0; i < 10; i++) expect(await client.timeout(5000).emitWithAck('interview:start', { questionCount: 1 })).toMatchObject({ ok: true });
+    expect(await client.timeout(5000).emitWithAck('interview:start', { questionCount: 1 })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+  });
+
   it('HTTP rate limit answers 429 with Retry-After and a coded body', async () => {
     server = await startTestServer({ HTTP_RATE_LIMIT_PER_MINUTE: 3 });
     for (let i = 0; i < 3; i++) await request(server.url).get('/api/health').expect(200);

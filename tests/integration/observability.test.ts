@@ -40,7 +40,7 @@ describe('seeing what happens', () => {
     const res = await request(server.url).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.text).toMatch(/mock_interviewer_answers_scored_total\{scorer="offline",fallback="false"\} 1/);
-    expect(res.text).toMatch(/mock_interviewer_answer_to_assessment_seconds_count\{mode="offline"\} 1/);
+    expect(res.text).toMatch(/mock_interviewer_answer_to_assessment_seconds_count\{scorer="offline"\} 1/);
     expect(res.text).toMatch(/mock_interviewer_active_sessions 0/);
     expect(res.text).toContain('mock_interviewer_llm_failures_total');
   });

@@ -19,6 +19,13 @@ describe('candidate text in reports', () => {
     expect(out).toContain('&#91;click&#93;');
   });
 
+  it('inline Markdown cannot start a heading or list, nor autolink a bare URL', () => {
+    expect(inline('# Pwned')).toBe('&#35; Pwned');
+    expect(inline('- item')).toBe('&#45; item');
+    expect(inline('1. first')).toBe('1&#46; first');
+    expect(inline('see https://evil.example and www.evil.example')).toBe('see https&#58;//evil.example and www&#46;evil.example');
+  });
+
   it('HTML escaping covers element content and attributes', () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });

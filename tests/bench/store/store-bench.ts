@@ -1,0 +1,115 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBankFile } from '../../../server/bank/bank-loader.js';
+import { scoreOffline } from '../../../server/scoring/offline-scorer.js';
+import { createStore, type Store } from '../../../server/store/store.js';
+import { DEFAULT_BANK_FILE } from '../support/paths.js';
+import { fmt, fmtBytes } from '../support/stats.js';
+import { printTable } from '../support/table.js';
+import { scratchDir } from '../support/temp-dir.js';
+import type { BenchOptions, BenchOutcome } from '../support/bench-options.js';
+import { driveInterviews } from './interview-driver.js';
+import { runWriteCycles } from './write-cycles.js';
+
+/**
+ * SQLite through server/store: write rate with the service's transaction grouping, under
+ * synchronous=FULL (the service's setting) and NORMAL (set here on the bench's own connection, to show
+ * what the fsyncs cost); then database growth per completed interview, driven through InterviewService.
+ */
+const SYNC_MODES = ['FULL', 'NORMAL'] as const;
+
+function withStore<T>(synchronous: string, fn: (store: Store, dbPath: string) => T): T {
+  const dir = scratchDir('store');
+  const dbPath = join(dir.path, 'store.sqlite');
+  const store = createStore(dbPath);
+  store.db.pragma(`synchronous = ${synchronous}`);
+  try {
+    return fn(store, dbPath);
+  } finally {
+    store.close();
+    dir.remove();
+  }
+}
+
+/** File + WAL after a truncating checkpoint: the WAL is then empty and the file holds every page. */
+function onDisk(store: Store, dbPath: string): number {
+  store.db.pragma('wal_checkpoint(TRUNCATE)');
+  const size = (p: string) => {
+    try {
+      return statSync(p).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size(dbPath) + size(`${dbPath}-wal`);
+}
+
+export async function storeBench(options: BenchOptions): Promise<BenchOutcome> {
+  const q = loadBankFile(DEFAULT_BANK_FILE).questions[0]!;
+  const answerText = `${q.reference} On my last team we measured this under load before choosing.`;
+  const assessment = scoreOffline({ questionId: q.id, question: q.question, reference: q.reference, tip: q.tip, keyPoints: q.keyPoints, answer: answerText });
+  const budgetMs = options.quick ? 1_000 : 5_000;
+
+  const writeRows = SYNC_MODES.map((mode) => {
+    const f = withStore(mode, (store) => runWriteCycles(store, assessment, answerText, budgetMs, 200_000));
+    return [
+      mode,
+      String(f.answers),
+      fmt(f.messages / f.seconds, 0),
+      fmt(f.transactions / f.seconds, 0),
+      fmt(f.answers / f.seconds, 0),
+      fmt(f.answerTx.p50, 3),
+      fmt(f.answerTx.p99, 3),
+    ];
+  });
+  printTable(
+    `store: repository writes, one transaction per step as the service groups them (answer / scored / ask), ${budgetMs} ms each`,
+    ['synchronous', 'answers', 'messages/s', 'transactions/s', 'answers/s', 'answer tx p50 ms', 'answer tx p99 ms'],
+    writeRows,
+  );
+
+  const interviews = options.quick ? 30 : 300;
+  const growth = await (async () => {
+    const dir = scratchDir('growth');
+    const dbPath = join(dir.path, 'growth.sqlite');
+    const store = createStore(dbPath);
+    try {
+      const before = onDisk(store, dbPath);
+      const pagesBefore = new Map(
+        store.db.prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all().map((r) => [r.name, r.bytes]),
+      );
+      const driven = await driveInterviews(store, interviews, 7);
+      const after = onDisk(store, dbPath);
+      const tables = store.db
+        .prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC')
+        .all()
+        .map((r) => ({ name: r.name, bytes: r.bytes - (pagesBefore.get(r.name) ?? 0) }));
+      const messages = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages').get()!.n;
+      return { driven, perInterview: (after - before) / interviews, tables, messages };
+    } finally {
+      store.close();
+      dir.remove();
+    }
+  })();
+  printTable(
+    `store: growth per completed interview (${interviews} practice interviews of 5 questions through InterviewService; file + WAL after checkpoint)`,
+    ['interviews', 'answers/interview', 'messages/interview', 'bytes/interview', 'in-process answers/s (FULL)'],
+    [[
+      String(interviews),
+      fmt(growth.driven.answers / interviews, 1),
+      fmt(growth.messages / interviews, 1),
+      fmtBytes(growth.perInterview),
+      fmt(growth.driven.answers / growth.driven.seconds, 0),
+    ]],
+  );
+  printTable(
+    'store: where the bytes go (dbstat, per interview)',
+    ['table or index', 'bytes/interview'],
+    growth.tables.filter((t) => t.bytes > 0).map((t) => [t.name, fmtBytes(t.bytes / interviews)]),
+  );
+
+  const full = writeRows[0]!;
+  const summary = `store: ${full[2]} messages/s and ${full[4]} answers/s written at synchronous=FULL (${writeRows[1]![2]} messages/s at NORMAL); ${fmtBytes(growth.perInterview)} per completed interview`;
+  console.log(`\n${summary}`);
+  return { name: 'store', summary, targets: [] };
+}

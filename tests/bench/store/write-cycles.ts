@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Assessment } from '../../../server/scoring/assessment.js';
+import type { Store } from '../../../server/store/store.js';
+import { summarise, type Summary } from '../support/stats.js';
+
+/**
+ * The writes the service makes per answer, through the repositories, one transaction each as
+ * interview-service.ts groups them:
+ *   answer   transcript.answer (turn update + candidate message)      -- before the acknowledgement
+ *   scored   transcript.markScored + assessments.save                 -- after scoring
+ *   ask      transcript.ask (next turn + interviewer message)         -- the next question
+ * An interview here is a start transaction, 7 answers (5 questions, 2 follow-ups) and a complete.
+ */
+export interface WriteFigures {
+  answers: number;
+  messages: number;
+  transactions: number;
+  seconds: number;
+  /** the answer transaction alone: what an acknowledgement waits for, ms */
+  answerTx: Summary;
+}
+
+const ANSWERS_PER_INTERVIEW = 7;
+
+export function runWriteCycles(store: Store, assessment: Assessment, answerText: string, budgetMs: number, maxAnswers: number): WriteFigures {
+  const answerTx: number[] = [];
+  let answers = 0;
+  let messages = 0;
+  let transactions = 0;
+  const now = () => new Date().toISOString();
+  const started = performance.now();
+  while (answers < maxAnswers && performance.now() - started < budgetMs) {
+    const sessionId = randomUUID();
+    let turnId = randomUUID();
+    const turn = (index: number, id: string) => ({
+      id,
+      sessionId,
+      questionIndex: index,
+      questionId: 'sql-vs-nosql',
+      kind: 'bank' as const,
+      parentTurnId: null,
+      pointId: null,
+      text: 'What are the key differences between SQL and NoSQL databases, and when would you choose one over the other?',
+      askedAt: now(),
+    });
+    store.transaction(() => {
+      store.sessions.create({
+        id: sessionId,
+        tokenHash: 'x'.repeat(64),
+        candidate: null,
+        bankId: 'senior-backend',
+        mode: 'practice',
+        level: 'mixed',
+        topics: [],
+        followUps: 1,
+        questionIds: ['a', 'b', 'c', 'd', 'e'],
+        clientIp: '127.0.0.1',
+        createdAt: now(),
+        retryOf: null,
+      });
+      store.transcript.ask(turn(1, turnId));
+    });
+    transactions += 1;
+    messages += 1;
+    for (let i = 1; i <= ANSWERS_PER_INTERVIEW; i++) {
+      const t = performance.now();
+      store.transaction(() => store.transcript.answer(sessionId, turnId, answerText, now()));
+      answerTx.push(performance.now() - t);
+      store.transaction(() => {
+        store.transcript.markScored(turnId);
+        store.assessments.save(sessionId, turnId, assessment, now());
+      });
+      answers += 1;
+      messages += 1;
+      transactions += 2;
+      if (i < ANSWERS_PER_INTERVIEW) {
+        turnId = randomUUID();
+        store.transaction(() => store.transcript.ask(turn(Math.ceil(i / 1.4), turnId)));
+        messages += 1;
+        transactions += 1;
+      }
+    }
+    store.transaction(() => store.sessions.complete(sessionId, 60, now()));
+    transactions += 1;
+  }
+  return { answers, messages, transactions, seconds: (performance.now() - started) / 1000, answerTx: summarise(answerTx) };
+}
