@@ -60,10 +60,33 @@ export function scoreOffline(input: ScoringInput, context?: ScoringContext): Ass
   };
 }
 
-/** The offline scorer behind the common Scorer interface. */
+/** Contexts kept per distinct question and rubric; a bank has tens, so this bound is never reached in practice. */
+const CONTEXT_CACHE_SIZE = 512;
+
+/** Everything a context depends on, as one string: the same rubric text gives the same context. */
+function contextKey(input: Omit<ScoringInput, 'answer'>): string {
+  const points = input.keyPoints.map((p) => `${p.id}|${p.weight}|${p.core}|${p.label}|${p.cues.join('|')}`).join('\u0001');
+  return `${input.question}\u0000${input.reference}\u0000${input.tip ?? ''}\u0000${points}`;
+}
+
+/**
+ * The offline scorer behind the common Scorer interface. Building a question's context is most of
+ * the cost of a score (analysing the reference, deriving points), and every answer to a question
+ * needs the same one, so contexts are kept per rubric.
+ */
 export function createOfflineScorer(): Scorer {
+  const contexts = new Map<string, ScoringContext>();
   return {
     kind: 'offline',
-    score: async (input) => scoreOffline(input),
+    score: async (input) => {
+      const key = contextKey(input);
+      let context = contexts.get(key);
+      if (!context) {
+        context = scoringContext(input);
+        if (contexts.size >= CONTEXT_CACHE_SIZE) contexts.delete(contexts.keys().next().value!);
+        contexts.set(key, context);
+      }
+      return scoreOffline(input, context);
+    },
   };
 }

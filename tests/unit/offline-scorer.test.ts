@@ -269,3 +269,21 @@ describe('offline scorer without authored key points', () => {
     expect(a.followUp).toBeUndefined();
   });
 });
+
+describe('offline scorer behind the Scorer interface', () => {
+  it('gives exactly what scoreOffline gives, whether or not the question context was cached', async () => {
+    const { createOfflineScorer, scoreOffline } = await import('../../server/scoring/offline-scorer.js');
+    const { loadBanks } = await import('../../server/bank/bank-loader.js');
+    const scorer = createOfflineScorer();
+    for (const q of loadBanks('data/banks').defaultBank().questions.slice(0, 6)) {
+      for (const answer of [q.reference, 'fine', `${q.question} I would use a queue and a cache.`]) {
+        const input = { questionId: q.id, question: q.question, reference: q.reference, tip: q.tip, keyPoints: q.keyPoints, answer };
+        const { latencyMs: _a, ...direct } = scoreOffline(input);
+        for (let i = 0; i < 2; i++) {
+          const { latencyMs: _b, ...viaScorer } = await scorer.score(input);
+          expect(viaScorer).toEqual(direct);
+        }
+      }
+    }
+  });
+});
