@@ -17,7 +17,16 @@ function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return union ? shared / union : 0;
 }
 
-const conceptKeys = (p: KeyPoint) => contentKeys(analyse(`${p.label} ${p.cues.join(' ')}`));
+/** Analysed once per key point: a report compares every missed point with the whole bank. */
+const conceptKeyCache = new WeakMap<KeyPoint, Set<string>>();
+function conceptKeys(p: KeyPoint): Set<string> {
+  let keys = conceptKeyCache.get(p);
+  if (!keys) {
+    keys = contentKeys(analyse(`${p.label} ${p.cues.join(' ')}`));
+    conceptKeyCache.set(p, keys);
+  }
+  return keys;
+}
 
 /** Below this overlap two key points are different concepts. */
 const SAME_CONCEPT = 0.12;

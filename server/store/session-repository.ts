@@ -53,6 +53,24 @@ interface RawSession {
   questions: string | null;
 }
 
+/**
+ * A session's planned questions never change once stored, and they are the bulk of its row (references,
+ * cues), so each is parsed once and kept: sessions are read several times per answer.
+ */
+const parsedQuestions = new Map<string, Question[]>();
+const PARSED_QUESTIONS_KEPT = 10_000;
+
+function questionsOf(r: RawSession): Question[] | null {
+  if (!r.questions) return null;
+  let q = parsedQuestions.get(r.id);
+  if (!q) {
+    q = JSON.parse(r.questions) as Question[];
+    if (parsedQuestions.size >= PARSED_QUESTIONS_KEPT) parsedQuestions.delete(parsedQuestions.keys().next().value!);
+    parsedQuestions.set(r.id, q);
+  }
+  return q;
+}
+
 function fromRow(r: RawSession): SessionRow {
   return {
     id: r.id,
@@ -70,7 +88,7 @@ function fromRow(r: RawSession): SessionRow {
     createdAt: r.created_at,
     completedAt: r.completed_at,
     retryOf: r.retry_of,
-    questions: r.questions ? (JSON.parse(r.questions) as Question[]) : null,
+    questions: questionsOf(r),
   };
 }
 
