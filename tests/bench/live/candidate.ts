@@ -19,6 +19,8 @@ export interface LoadStats {
   timeouts: Record<string, number>;
   /** anything else that ended a candidate early, by message */
   otherErrors: Record<string, number>;
+  /** io() -> 'connect' (socket.io handshake done), ms, for connects that succeeded */
+  connectMs: number[];
   /** failed connects, by the client's error message */
   connectErrors: Record<string, number>;
   /** performance.now() of the first submit and of the last result, for the achieved rate */
@@ -38,6 +40,7 @@ export function emptyStats(): LoadStats {
     disconnects: 0,
     timeouts: {},
     otherErrors: {},
+    connectMs: [],
     connectErrors: {},
     firstSubmitAt: Infinity,
     lastResultAt: 0,
@@ -77,6 +80,7 @@ function count(map: Record<string, number>, key: string): void {
  */
 export async function runCandidate(plan: CandidatePlan, stats: LoadStats): Promise<void> {
   await sleep(plan.startDelayMs);
+  const connecting = performance.now();
   const socket: BenchSocket = io(plan.url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: plan.timeoutMs });
   const inbox = new Inbox(socket);
   let leaving = false;
@@ -90,6 +94,7 @@ export async function runCandidate(plan: CandidatePlan, stats: LoadStats): Promi
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
     });
+    stats.connectMs.push(performance.now() - connecting);
   } catch (err) {
     count(stats.connectErrors, (err as Error).message);
     socket.close();

@@ -42,6 +42,7 @@ interface RunFigures {
   result: GeneratorResult;
   latency: Summary;
   ack: Summary;
+  connect: Summary;
   answersPerSecond: number;
   cpuPercent: number;
   peakRssBytes: number;
@@ -127,6 +128,7 @@ async function drive(target: 'service' | 'floor', n: number, options: BenchOptio
       result,
       latency: summarise(latencies),
       ack: summarise(steady(result.ackMs)),
+      connect: summarise(result.connectMs),
       answersPerSecond: latencies.length / ((durationMs - RAMP_MS) / 1000),
       cpuPercent: proc.cpuPercent,
       peakRssBytes: proc.peakRssBytes,
@@ -167,7 +169,7 @@ export async function liveBench(options: BenchOptions): Promise<BenchOutcome> {
 
   printTable(
     `live: answer:submit -> assessment:result (client side, ms), steady state: answers submitted ${RAMP_MS / 1000} s after launch until candidates stop starting interviews`,
-    ['server', 'N', 'offered/s', 'answers', 'answers/s', 'p50', 'p95', 'p99', 'max', 'ack p99', 'follow-ups', 'srv CPU', 'srv RSS', 'gen CPU', 'gen lag p99', 'commit p50/p99', 'others CPU', 'errors'],
+    ['server', 'N', 'offered/s', 'answers', 'answers/s', 'p50', 'p95', 'p99', 'max', 'ack p99', 'connect p99', 'follow-ups', 'srv CPU', 'srv RSS', 'gen CPU', 'gen lag p99', 'commit p50/p99', 'others CPU', 'errors'],
     runs.map((r) => [
       r.target,
       String(r.n),
@@ -179,6 +181,7 @@ export async function liveBench(options: BenchOptions): Promise<BenchOutcome> {
       fmt(r.latency.p99, 2),
       fmt(r.latency.max, 1),
       fmt(r.ack.p99, 2),
+      fmt(r.connect.p99, 1),
       String(r.result.followUpQuestions),
       `${fmt(r.cpuPercent, 0)}%`,
       `${fmt(r.peakRssBytes / 1024 / 1024, 0)} MB`,
