@@ -1,7 +1,7 @@
 /**
  * Performance benchmarks (not part of `npm test`):
  *
- *   npm run bench                       all of them, full size (about 10 minutes on 2 cores)
+ *   npm run bench                       all of them, full size (about 6.5 minutes on a quiet 2-core machine)
  *   npm run bench -- live --quick       one of them, as a fast smoke run
  *   npm run bench -- live --profile     with the service under node --cpu-prof and its top self time
  *
