@@ -201,8 +201,6 @@ export class InterviewService {
       throw new AppError('CONFLICT', 'That question has already been answered.');
     }
     if (session.status !== 'active' || this.finishing.has(sessionId)) throw new AppError('CONFLICT', 'This interview has finished.');
-    const latest = store.transcript.turns(sessionId).at(-1);
-    if (latest?.id !== turnId) throw new AppError('CONFLICT', 'That is not the current question.');
 
     const stored = store.transaction(() => store.transcript.answer(sessionId, turnId, text, this.now().toISOString()));
     if (!stored) throw new AppError('CONFLICT', 'That question has already been answered.');

@@ -1,3 +1,4 @@
+import { seededRandom } from '../support/seeded-random.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { io as connect } from 'socket.io-client';
@@ -60,17 +61,6 @@ function repeat(value: KillPoint, n: number): KillPoint[] {
   return Array.from({ length: n }, () => value);
 }
 
-/** mulberry32: small, fast, good enough to make a run reproducible from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 const randInt = (rand: Random, min: number, max: number) => min + Math.floor(rand() * (max - min + 1));
@@ -475,10 +465,10 @@ describe('crash recovery of the real server process', () => {
   it(`SIGKILLed at ${KILL_PLAN.length} random points, restarted on the same database, loses no acknowledged answer and completes every interview`, async () => {
     console.log(`crash-recovery seed ${SEED}; reproduce the plan with CRASH_SEED=${SEED}`);
     const began = Date.now();
-    const plan = shuffle(prng(SEED), KILL_PLAN);
+    const plan = shuffle(seededRandom(SEED), KILL_PLAN);
     const share = Math.ceil(plan.length / LANES);
     const settled = await Promise.allSettled(
-      fakes.map((fake, lane) => runLane(lane + 1, plan.slice(lane * share, (lane + 1) * share), prng(SEED + 7919 * (lane + 1)), fake)),
+      fakes.map((fake, lane) => runLane(lane + 1, plan.slice(lane * share, (lane + 1) * share), seededRandom(SEED + 7919 * (lane + 1)), fake)),
     );
     const lanes = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     try {
