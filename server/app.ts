@@ -13,7 +13,6 @@ import { MAX_ANSWER_CHARS } from './realtime/contract.js';
 import { ReportService, type ReportNarrator } from './reports/report-service.js';
 import type { FollowUpWriter } from './interview/follow-up.js';
 import { Metrics } from './http/metrics.js';
-import type { InterviewEvents } from './interview/interview-events.js';
 
 export interface AppDeps {
   config: Config;
@@ -55,8 +54,8 @@ export function createApp(deps: AppDeps): App {
   });
   const metrics = deps.metrics ?? new Metrics(() => deps.store.sessions.countActive());
   const reports = new ReportService(deps.store, deps.banks, deps.logger, deps.narrator);
-  const events = measured(socketEvents(io), deps.store, metrics);
-  const service = new InterviewService({ ...deps, reports, events });
+  const events = socketEvents(io);
+  const service = new InterviewService({ ...deps, reports, events, onScored: (seconds, scorer) => metrics.observeAnswerLatency(seconds, scorer) });
   const app = createExpressApp({ ...deps, service, reports, metrics });
   // express must be the server's request listener before socket.io attaches: socket.io then routes
   // /socket.io/ to itself and hands every other request to express, so the two never both answer
@@ -81,18 +80,6 @@ export function createApp(deps: AppDeps): App {
         void io.close(() => resolve());
         httpServer.closeAllConnections();
       });
-    },
-  };
-}
-
-/** Observes answer-to-assessment time as each result goes out, from the stored timestamps. */
-function measured(events: InterviewEvents, store: AppDeps['store'], metrics: Metrics): InterviewEvents {
-  return {
-    ...events,
-    result(sessionId, payload) {
-      const seconds = store.assessments.answerToAssessmentSeconds(payload.turnId);
-      if (seconds !== undefined) metrics.observeAnswerLatency(seconds, payload.assessment.scorer);
-      events.result(sessionId, payload);
     },
   };
 }

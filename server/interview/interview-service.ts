@@ -8,6 +8,7 @@ import { selectQuestions } from '../bank/question-selection.js';
 import type { Scorer, ScoringInput } from '../scoring/scorer.js';
 import type { Assessment } from '../scoring/assessment.js';
 import type { Store } from '../store/store.js';
+import { GroupCommit } from '../store/group-commit.js';
 import type { SessionRow } from '../store/session-repository.js';
 import type { TurnRow } from '../store/transcript-repository.js';
 import type {
@@ -26,6 +27,7 @@ import { plannedQuestions } from './planned-questions.js';
 import { hashToken, newSessionToken, tokenMatches } from './session-token.js';
 import type { ReportService } from '../reports/report-service.js';
 import type { FollowUpWriter } from './follow-up.js';
+import { SessionStates, type SessionState } from './session-states.js';
 
 export interface InterviewServiceDeps {
   config: Config;
@@ -37,6 +39,8 @@ export interface InterviewServiceDeps {
   reports: ReportService;
   /** writes follow-ups with a model; without one the bank's followUp is asked */
   followUps?: FollowUpWriter;
+  /** told of every stored assessment: seconds from the answer being stored to its assessment being stored */
+  onScored?: (seconds: number, scorer: Assessment['scorer']) => void;
   now?: () => Date;
   random?: () => number;
 }
@@ -66,10 +70,16 @@ export class InterviewService {
   /** sessions being ended early: they score what is stored but ask nothing more */
   private readonly finishing = new Set<string>();
   private closing = false;
+  /** sessions in play, so that an answer is handled without reading the store */
+  private readonly states: SessionStates;
+  /** answers arriving together share one durable commit */
+  private readonly answers: GroupCommit;
 
   constructor(deps: InterviewServiceDeps) {
     this.deps = deps;
     this.now = deps.now ?? (() => new Date());
+    this.states = new SessionStates(deps.store);
+    this.answers = new GroupCommit(deps.store);
   }
 
   /** Starts an interview; the caller acknowledges `result`, then shows `first`. */
@@ -93,35 +103,31 @@ export class InterviewService {
     const token = newSessionToken();
     const at = this.now().toISOString();
     const first = questions[0]!;
-    const turnId = randomUUID();
+    const session: SessionRow = {
+      id: sessionId,
+      tokenHash: hashToken(token),
+      candidate: payload.candidate || null,
+      bankId: bank.id,
+      mode: payload.mode ?? 'practice',
+      level,
+      topics,
+      followUps: payload.followUps ?? 1,
+      questionIds: questions.map((q) => q.id),
+      status: 'active',
+      overall: null,
+      clientIp: ctx.clientIp ?? null,
+      createdAt: at,
+      completedAt: null,
+      retryOf,
+      questions,
+    };
+    const turn = askedTurn(sessionId, 1, { questionIndex: 1, questionId: first.id, kind: 'bank', parentTurnId: null, pointId: null, text: first.question, askedAt: at });
     store.transaction(() => {
-      store.sessions.create({
-        id: sessionId,
-        tokenHash: hashToken(token),
-        candidate: payload.candidate || null,
-        bankId: bank.id,
-        mode: payload.mode ?? 'practice',
-        level,
-        topics,
-        followUps: payload.followUps ?? 1,
-        questionIds: questions.map((q) => q.id),
-        clientIp: ctx.clientIp ?? null,
-        createdAt: at,
-        retryOf,
-        questions,
-      });
-      store.transcript.ask({
-        id: turnId,
-        sessionId,
-        questionIndex: 1,
-        questionId: first.id,
-        kind: 'bank',
-        parentTurnId: null,
-        pointId: null,
-        text: first.question,
-        askedAt: at,
-      });
+      store.sessions.create(session);
+      store.transcript.ask(turn);
     });
+    this.states.remember({ session, turns: [turn], assessments: new Map() });
+    const turnId = turn.id;
     this.deps.logger.info({ sessionId, bank: bank.id, level, count: questions.length }, 'interview started');
     return {
       result: { sessionId, token, total: questions.length },
@@ -141,7 +147,7 @@ export class InterviewService {
 
   /** Checks a session token. Unknown sessions and wrong tokens get the same answer, so ids cannot be probed. */
   authenticate(sessionId: string, token: string): SessionRow {
-    const session = this.deps.store.sessions.get(sessionId);
+    const session = this.states.get(sessionId)?.session;
     if (!session || !tokenMatches(token, session.tokenHash)) throw new AppError('NOT_FOUND', 'No interview with that id and token.');
     return session;
   }
@@ -155,10 +161,7 @@ export class InterviewService {
   }
 
   snapshot(sessionId: string): ResumeResult {
-    const { store } = this.deps;
-    const session = this.requireSession(sessionId);
-    const turns = store.transcript.turns(sessionId);
-    const assessments = store.assessments.forSession(sessionId);
+    const { session, turns, assessments } = this.requireState(sessionId);
     const last = turns.at(-1);
     const pending = session.status === 'active' && last && last.status === 'asked' ? this.questionEvent(session, last) : null;
     const released = session.mode === 'practice' || session.status === 'complete';
@@ -170,7 +173,7 @@ export class InterviewService {
       : [];
     return {
       pending,
-      transcript: store.transcript.transcript(sessionId),
+      transcript: this.deps.store.transcript.transcript(sessionId),
       results,
       status: session.status,
       total: session.questionIds.length,
@@ -185,25 +188,33 @@ export class InterviewService {
    * the background. A repeat of an already stored answer to the same turn is acknowledged again
    * without storing it twice, so a client may safely retry after a dropped connection.
    */
-  submitAnswer(sessionId: string, turnId: string, rawText: string): SubmitResult {
+  async submitAnswer(sessionId: string, turnId: string, rawText: string): Promise<SubmitResult> {
     this.assertOpen();
     const { store, config } = this.deps;
-    const session = this.requireSession(sessionId);
+    const state = this.requireState(sessionId);
     const text = rawText.trim();
     if (!text) throw new AppError('BAD_REQUEST', 'text: the answer is empty.');
     if (config.MAX_ANSWER_CHARS > 0 && text.length > config.MAX_ANSWER_CHARS) {
       throw new AppError('TOO_LARGE', `text: answers are limited to ${config.MAX_ANSWER_CHARS} characters.`);
     }
-    const turn = store.transcript.turn(turnId);
-    if (!turn || turn.sessionId !== sessionId) throw new AppError('NOT_FOUND', 'No such question in this interview.');
-    if (turn.status !== 'asked') {
-      if (turn.answer === text) return { turnId };
-      throw new AppError('CONFLICT', 'That question has already been answered.');
-    }
-    if (session.status !== 'active' || this.finishing.has(sessionId)) throw new AppError('CONFLICT', 'This interview has finished.');
+    const turn = state.turns.findLast((t) => t.id === turnId);
+    if (!turn) throw new AppError('NOT_FOUND', 'No such question in this interview.');
+    if (turn.status !== 'asked') return repeatOf(turn, text);
+    this.assertTakingAnswers(state);
 
-    const stored = store.transaction(() => store.transcript.answer(sessionId, turnId, text, this.now().toISOString()));
-    if (!stored) throw new AppError('CONFLICT', 'That question has already been answered.');
+    const answeredAt = this.now().toISOString();
+    const stored = await this.answers.run(() => {
+      // checked again at commit: the interview may have been ended, or the server begun to close, while this waited
+      this.assertOpen();
+      this.assertTakingAnswers(state);
+      return store.transcript.answer(sessionId, turnId, text, answeredAt);
+    });
+    if (!stored) return repeatOf(turn, text);
+    this.committed(state, () => {
+      turn.answer = text;
+      turn.answeredAt = answeredAt;
+      turn.status = 'answered';
+    });
     this.deps.logger.info({ sessionId, turnId, chars: text.length }, 'answer stored');
     this.advance(sessionId).catch(() => {
       // logged by enqueue; the answer is stored and a resume picks the session up again
@@ -214,13 +225,13 @@ export class InterviewService {
   /** Ends the interview now: waits for in-flight scoring, then completes with what was answered. */
   async finish(sessionId: string): Promise<FinishResult> {
     this.assertOpen();
-    const session = this.requireSession(sessionId);
+    const { session } = this.requireState(sessionId);
     if (session.status === 'active') {
       // from here on the session asks nothing new: answers already stored are scored, then it completes
       this.finishing.add(sessionId);
       try {
         await this.advance(sessionId);
-        await this.enqueue(sessionId, () => this.complete(this.requireSession(sessionId)));
+        await this.enqueue(sessionId, () => this.complete(this.requireState(sessionId)));
       } finally {
         this.finishing.delete(sessionId);
       }
@@ -270,6 +281,8 @@ export class InterviewService {
     const prev = this.running.get(sessionId) ?? Promise.resolve();
     const outcome = prev.then(work);
     const settled = outcome.catch((err: unknown) => {
+      // what is in memory may now be ahead of or behind the store: read it afresh next time
+      this.states.forget(sessionId);
       this.deps.logger.error({ sessionId, err }, 'interview step failed');
     });
     this.running.set(sessionId, settled);
@@ -282,11 +295,10 @@ export class InterviewService {
   private async step(sessionId: string): Promise<void> {
     const { store } = this.deps;
     for (;;) {
-      const session = this.requireSession(sessionId);
+      const state = this.requireState(sessionId);
+      const { session, turns, assessments } = state;
       if (session.status !== 'active') return;
       const plan = this.planFor(session);
-      const turns = store.transcript.turns(sessionId);
-      const assessments = store.assessments.forSession(sessionId);
       const next = nextStep(plan, turns.map((t) => toTurnState(t, assessments.get(t.id))));
 
       switch (next.type) {
@@ -295,17 +307,14 @@ export class InterviewService {
         case 'await-score': {
           const turn = turns.find((t) => t.id === next.turnId)!;
           // stored state that says "scored" with no assessment would otherwise loop here for ever
-          if (!(await this.scoreTurn(session, plan, turn))) throw new Error(`turn ${turn.id} could not be marked scored`);
+          if (!(await this.scoreTurn(state, plan, turn))) throw new Error(`turn ${turn.id} could not be marked scored`);
           continue;
         }
         case 'ask-question':
         case 'ask-follow-up': {
           if (this.finishing.has(sessionId)) return;
           const isFollowUp = next.type === 'ask-follow-up';
-          const turn: TurnRow = {
-            id: randomUUID(),
-            sessionId,
-            seq: 0,
+          const turn = askedTurn(sessionId, (turns.at(-1)?.seq ?? 0) + 1, {
             questionIndex: next.questionIndex,
             questionId: next.question.id,
             kind: isFollowUp ? 'follow-up' : 'bank',
@@ -313,16 +322,15 @@ export class InterviewService {
             pointId: isFollowUp ? next.point.id : null,
             text: isFollowUp ? await this.followUpText(next.question, next.point, turns) : next.question.question,
             askedAt: this.now().toISOString(),
-            answer: null,
-            answeredAt: null,
-            status: 'asked',
-          };
-          store.transaction(() => store.transcript.ask(turn));
+          });
+          // recoverable: if power loss takes it back, start-up asks the next question again
+          store.recoverable(() => store.transcript.ask(turn));
+          this.committed(state, () => turns.push(turn));
           this.deps.events.question(sessionId, this.questionEvent(session, turn));
           return;
         }
         case 'complete':
-          await this.complete(session);
+          await this.complete(state);
           return;
       }
     }
@@ -342,8 +350,9 @@ export class InterviewService {
   }
 
   /** Scores one stored answer and stores the assessment; false when the turn was no longer waiting for it. */
-  private async scoreTurn(session: SessionRow, plan: InterviewPlan, turn: TurnRow): Promise<boolean> {
+  private async scoreTurn(state: SessionState, plan: InterviewPlan, turn: TurnRow): Promise<boolean> {
     const { store, scorer, events } = this.deps;
+    const { session } = state;
     const question = plan.questions[turn.questionIndex - 1];
     if (!question) throw new Error(`turn ${turn.id} points outside the plan`);
     const input = scoringInputFor(question, turn);
@@ -351,31 +360,46 @@ export class InterviewService {
     const assessment = await scorer.score(input, {
       onDelta: streamDeltas ? (text) => events.delta(session.id, { sessionId: session.id, turnId: turn.id, text }) : undefined,
     });
-    const saved = store.transaction(() => {
+    const scoredAt = this.now().toISOString();
+    // recoverable: the answer itself is durable, and start-up scores an answer whose assessment was lost
+    const saved = store.recoverable(() => {
       if (!store.transcript.markScored(turn.id)) return false;
-      store.assessments.save(session.id, turn.id, assessment, this.now().toISOString());
+      store.assessments.save(session.id, turn.id, assessment, scoredAt);
       return true;
     });
     if (!saved) return false;
+    this.committed(state, () => {
+      turn.status = 'scored';
+      state.assessments.set(turn.id, assessment);
+    });
     this.deps.logger.info(
       { sessionId: session.id, turnId: turn.id, scorer: assessment.scorer, overall: assessment.overall, latencyMs: Math.round(assessment.latencyMs) },
       'answer scored',
     );
+    if (turn.answeredAt) this.deps.onScored?.(Math.max(0, (Date.parse(scoredAt) - Date.parse(turn.answeredAt)) / 1000), assessment.scorer);
     if (session.mode === 'practice') events.result(session.id, { sessionId: session.id, turnId: turn.id, assessment });
     return true;
   }
 
   /** Marks the session complete, stores its report, then releases held results and says it is done. */
-  private async complete(session: SessionRow): Promise<void> {
+  private async complete(state: SessionState): Promise<void> {
     const { store, events } = this.deps;
+    const { session, turns, assessments } = state;
     if (session.status !== 'active') return;
     const plan = this.planFor(session);
-    const turns = store.transcript.turns(session.id);
-    const assessments = store.assessments.forSession(session.id);
     const overall = overallScore(plan, turns, assessments);
-    const changed = store.transaction(() => store.sessions.complete(session.id, overall, this.now().toISOString()));
+    const completedAt = this.now().toISOString();
+    // recoverable: lost, the session is still active at start-up and completes again
+    const changed = store.recoverable(() => store.sessions.complete(session.id, overall, completedAt));
     if (!changed) return;
+    this.committed(state, () => {
+      session.status = 'complete';
+      session.overall = overall;
+      session.completedAt = completedAt;
+    });
     await this.deps.reports.writeFinal(session.id, this.now());
+    // a finished interview is only read again for its report, which the store serves
+    this.states.forget(session.id);
     if (session.mode === 'realistic') {
       for (const t of turns) {
         const a = assessments.get(t.id);
@@ -384,6 +408,15 @@ export class InterviewService {
     }
     this.deps.logger.info({ sessionId: session.id, overall }, 'interview complete');
     events.complete(session.id, { sessionId: session.id, overall, reportUrl: reportUrlFor(session.id) });
+  }
+
+  /**
+   * Mirrors a committed write in the session's in-memory state. If that state was dropped or read
+   * afresh while the write was under way, it is forgotten instead: the next read of the store sees the write.
+   */
+  private committed(state: SessionState, apply: () => void): void {
+    if (this.states.peek(state.session.id) === state) apply();
+    else this.states.forget(state.session.id);
   }
 
   private questionEvent(session: SessionRow, turn: TurnRow): QuestionEvent {
@@ -405,14 +438,18 @@ export class InterviewService {
     return { questions: plannedQuestions(session, this.deps.banks), followUps: session.followUps, threshold: this.deps.config.FOLLOW_UP_THRESHOLD };
   }
 
-  private requireSession(sessionId: string): SessionRow {
-    const session = this.deps.store.sessions.get(sessionId);
-    if (!session) throw new AppError('NOT_FOUND', 'No interview with that id and token.');
-    return session;
+  private requireState(sessionId: string): SessionState {
+    const state = this.states.get(sessionId);
+    if (!state) throw new AppError('NOT_FOUND', 'No interview with that id and token.');
+    return state;
   }
 
   private assertOpen(): void {
     if (this.closing) throw new AppError('UNAVAILABLE', 'The server is restarting. Reconnect in a moment; your answers are saved.');
+  }
+
+  private assertTakingAnswers({ session }: SessionState): void {
+    if (session.status !== 'active' || this.finishing.has(session.id)) throw new AppError('CONFLICT', 'This interview has finished.');
   }
 }
 
@@ -424,6 +461,17 @@ function pickQuestions(questions: readonly Question[], ids: readonly string[]): 
     if (!q) throw new AppError('NOT_FOUND', `questionIds: no question "${id}" in this bank.`);
     return q;
   });
+}
+
+/** A turn just asked, as the store will hold it. */
+function askedTurn(sessionId: string, seq: number, t: Pick<TurnRow, 'questionIndex' | 'questionId' | 'kind' | 'parentTurnId' | 'pointId' | 'text' | 'askedAt'>): TurnRow {
+  return { id: randomUUID(), sessionId, seq, ...t, answer: null, answeredAt: null, status: 'asked' };
+}
+
+/** An answer to a turn already answered: the same text again is a client's retry and is acknowledged again. */
+function repeatOf(turn: TurnRow, text: string): SubmitResult {
+  if (turn.answer === text) return { turnId: turn.id };
+  throw new AppError('CONFLICT', 'That question has already been answered.');
 }
 
 function toTurnState(t: TurnRow, assessment: Assessment | undefined): TurnState {

@@ -57,7 +57,8 @@ export class ReportService {
         this.logger.warn({ sessionId, err }, 'report narrative failed; keeping the rule-written one');
       }
     }
-    this.store.reports.save(report, now.toISOString());
+    // recoverable: start-up writes the report of a completed session that has none
+    this.store.recoverable(() => this.store.reports.save(report, now.toISOString()));
     return report;
   }
 

@@ -4,7 +4,6 @@ import { AssessmentSchema, type Assessment } from '../scoring/assessment.js';
 export class AssessmentRepository {
   private readonly insertStmt;
   private readonly bySessionStmt;
-  private readonly timingStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -14,16 +13,6 @@ export class AssessmentRepository {
     this.bySessionStmt = db.prepare<[string], { turn_id: string; data: string }>(
       'SELECT turn_id, data FROM assessments WHERE session_id = ?',
     );
-    this.timingStmt = db.prepare<[string], { answered_at: string | null; created_at: string }>(
-      'SELECT t.answered_at, a.created_at FROM assessments a JOIN turns t ON t.id = a.turn_id WHERE a.turn_id = ?',
-    );
-  }
-
-  /** Seconds from the answer being stored to its assessment being stored, or undefined when unknown. */
-  answerToAssessmentSeconds(turnId: string): number | undefined {
-    const row = this.timingStmt.get(turnId);
-    if (!row?.answered_at) return undefined;
-    return Math.max(0, (Date.parse(row.created_at) - Date.parse(row.answered_at)) / 1000);
   }
 
   save(sessionId: string, turnId: string, a: Assessment, createdAt: string): void {

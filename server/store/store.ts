@@ -4,19 +4,30 @@ import { TranscriptRepository } from './transcript-repository.js';
 import { AssessmentRepository } from './assessment-repository.js';
 import { ReportRepository } from './report-repository.js';
 
-/** The repositories over one SQLite file, and a way to group their writes in one transaction. */
+/** The repositories over one SQLite file, and ways to group their writes in one transaction. */
 export interface Store {
   readonly db: Db;
   readonly sessions: SessionRepository;
   readonly transcript: TranscriptRepository;
   readonly assessments: AssessmentRepository;
   readonly reports: ReportRepository;
+  /** A durable transaction: it has reached the disk (fsync) when this returns. Nested calls become savepoints. */
   transaction<T>(fn: () => T): T;
+  /**
+   * A transaction that start-up recovery can redo: committed without waiting for the disk, so power
+   * loss may take it back, but never out of order. In WAL mode the next durable commit makes every
+   * earlier one durable too, and a lost tail never leaves a half-written transaction. A process crash
+   * (as opposed to an OS crash) loses nothing either way: the data is in the OS cache.
+   */
+  recoverable<T>(fn: () => T): T;
   close(): void;
 }
 
 export function createStore(path: string): Store {
   const db = openDatabase(path);
+  // prepared once: pragma() would compile the statement on every call
+  const syncNormal = db.prepare('PRAGMA synchronous = NORMAL');
+  const syncFull = db.prepare('PRAGMA synchronous = FULL');
   return {
     db,
     sessions: new SessionRepository(db),
@@ -24,6 +35,16 @@ export function createStore(path: string): Store {
     assessments: new AssessmentRepository(db),
     reports: new ReportRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    recoverable: <T>(fn: () => T): T => {
+      // inside an open transaction the outer commit decides; the setting is read at commit time
+      if (db.inTransaction) return db.transaction(fn)();
+      syncNormal.run();
+      try {
+        return db.transaction(fn)();
+      } finally {
+        syncFull.run();
+      }
+    },
     close: () => {
       if (db.open) db.close();
     },
