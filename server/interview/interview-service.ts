@@ -74,6 +74,8 @@ export class InterviewService {
   private readonly states: SessionStates;
   /** answers arriving together share one durable commit */
   private readonly answers: GroupCommit;
+  /** answers committed or committing but not yet on disk, by session: finishing and draining wait for them */
+  private readonly storing = new Map<string, Promise<unknown>>();
 
   constructor(deps: InterviewServiceDeps) {
     this.deps = deps;
@@ -83,7 +85,7 @@ export class InterviewService {
   }
 
   /** Starts an interview; the caller acknowledges `result`, then shows `first`. */
-  start(payload: StartPayload, ctx: StartContext = {}): { result: StartResult; first: QuestionEvent } {
+  async start(payload: StartPayload, ctx: StartContext = {}): Promise<{ result: StartResult; first: QuestionEvent }> {
     this.assertOpen();
     const { config, store, banks } = this.deps;
     const bank = payload.bank ? banks.bank(payload.bank) : banks.defaultBank();
@@ -122,7 +124,7 @@ export class InterviewService {
       questions,
     };
     const turn = askedTurn(sessionId, 1, { questionIndex: 1, questionId: first.id, kind: 'bank', parentTurnId: null, pointId: null, text: first.question, askedAt: at });
-    store.transaction(() => {
+    await store.durable(() => {
       store.sessions.create(session);
       store.transcript.ask(turn);
     });
@@ -203,12 +205,19 @@ export class InterviewService {
     this.assertTakingAnswers(state);
 
     const answeredAt = this.now().toISOString();
-    const stored = await this.answers.run(() => {
+    const write = this.answers.run(() => {
       // checked again at commit: the interview may have been ended, or the server begun to close, while this waited
       this.assertOpen();
       this.assertTakingAnswers(state);
       return store.transcript.answer(sessionId, turnId, text, answeredAt);
     });
+    this.storing.set(sessionId, write);
+    let stored: boolean;
+    try {
+      stored = await write;
+    } finally {
+      if (this.storing.get(sessionId) === write) this.storing.delete(sessionId);
+    }
     if (!stored) return repeatOf(turn, text);
     this.committed(state, () => {
       turn.answer = text;
@@ -230,6 +239,8 @@ export class InterviewService {
       // from here on the session asks nothing new: answers already stored are scored, then it completes
       this.finishing.add(sessionId);
       try {
+        // an answer already on its way to the disk is scored first: it may be acknowledged any moment
+        await this.storing.get(sessionId)?.catch(() => {});
         await this.advance(sessionId);
         await this.enqueue(sessionId, () => this.complete(this.requireState(sessionId)));
       } finally {
@@ -262,7 +273,10 @@ export class InterviewService {
   /** Stops taking new work and waits (up to `timeoutMs`) for in-flight scoring to be stored. */
   async drain(timeoutMs: number): Promise<boolean> {
     this.closing = true;
-    const all = Promise.allSettled([...this.running.values()]).then(() => true);
+    // answers on their way to the disk first: once stored, each queues the scoring that is waited for next
+    const all = Promise.allSettled([...this.storing.values()])
+      .then(() => Promise.allSettled([...this.running.values()]))
+      .then(() => true);
     const timer = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
     return Promise.race([all, timer]);
   }

@@ -118,13 +118,13 @@ export function registerSocketHandlers(io: InterviewServer, service: InterviewSe
 
     socket.on(
       'interview:start',
-      handle(logger, StartPayloadSchema, (payload) => {
+      handle(logger, StartPayloadSchema, async (payload) => {
         // starting is cheap to ask for and leaves rows behind; a person starts a few an hour at most
         if (config.MAX_SESSIONS_PER_IP > 0) {
           if (socket.data.starts.count() >= STARTS_PER_MINUTE) throw new AppError('RATE_LIMITED', 'Too many interviews started. Try again in a minute.');
           socket.data.starts.add();
         }
-        const { result, first } = service.start(payload, { clientIp: socket.data.clientIp });
+        const { result, first } = await service.start(payload, { clientIp: socket.data.clientIp });
         hold(result.sessionId);
         // the acknowledgement goes first, so the client knows its session before the question arrives
         setImmediate(() => socket.emit('interviewer:question', first));

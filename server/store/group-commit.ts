@@ -7,13 +7,11 @@ interface Pending {
 }
 
 /**
- * Durable writes that arrive in the same turn of the event loop share one transaction, so one fsync
- * serves all of them. Each write still stands alone: it runs in its own savepoint, and a write that
- * throws is rolled back and rejected without touching the others. Callers learn the outcome only
- * after the shared commit, so nothing is acknowledged before it is on disk.
- *
- * Under load this is what keeps the disk from setting the pace: while one commit waits for its
- * fsync, the writes queued behind it pile up and then go out together.
+ * Durable writes that arrive in the same turn of the event loop share one transaction, and the
+ * fsync after it (see WalSync) is shared with any other commit waiting for one. Each write still
+ * stands alone: it runs in its own savepoint, and a write that throws is rolled back and rejected
+ * without touching the others. Callers learn the outcome only once the commit is on disk, so nothing
+ * is acknowledged before it would survive power loss.
  */
 export class GroupCommit {
   private pending: Pending[] = [];
@@ -32,7 +30,7 @@ export class GroupCommit {
     this.pending = [];
     const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = [];
     try {
-      this.store.transaction(() => {
+      this.store.recoverable(() => {
         for (const item of batch) {
           try {
             outcomes.push({ ok: true, value: this.store.transaction(item.work) });
@@ -46,10 +44,16 @@ export class GroupCommit {
       for (const item of batch) item.reject(err);
       return;
     }
-    batch.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) item.resolve(outcome.value);
-      else item.reject(outcome.err);
-    });
+    this.store.sync().then(
+      () =>
+        batch.forEach((item, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome.ok) item.resolve(outcome.value);
+          else item.reject(outcome.err);
+        }),
+      (err: unknown) => {
+        for (const item of batch) item.reject(err);
+      },
+    );
   }
 }

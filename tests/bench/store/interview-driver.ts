@@ -41,7 +41,7 @@ export async function driveInterviews(store: Store, count: number, seed: number)
   let answers = 0;
   const started = performance.now();
   for (let i = 0; i < count; i++) {
-    const { result, first } = service.start({ mode: 'practice', questionCount: 5, followUps: 1 }, { clientIp: '127.0.0.1' });
+    const { result, first } = await service.start({ mode: 'practice', questionCount: 5, followUps: 1 }, { clientIp: '127.0.0.1' });
     const id = result.sessionId;
     pending.set(id, first);
     // bounded: 5 questions with at most one follow-up each is 10 answers
