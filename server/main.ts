@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await app.close(10_000);
-    store.close();
+    await store.close();
     logger.info('stopped');
     process.exit(0);
   };

@@ -124,10 +124,7 @@ export class InterviewService {
       questions,
     };
     const turn = askedTurn(sessionId, 1, { questionIndex: 1, questionId: first.id, kind: 'bank', parentTurnId: null, pointId: null, text: first.question, askedAt: at });
-    await store.durable(() => {
-      store.sessions.create(session);
-      store.transcript.ask(turn);
-    });
+    await store.write({ kind: 'start', session, turn }, { durable: true });
     this.states.remember({ session, turns: [turn], assessments: new Map() });
     const turnId = turn.id;
     this.deps.logger.info({ sessionId, bank: bank.id, level, count: questions.length }, 'interview started');
@@ -206,13 +203,13 @@ export class InterviewService {
 
     const answeredAt = this.now().toISOString();
     const write = this.answers.run(() => {
-      // checked again at commit: the interview may have been ended, or the server begun to close, while this waited
+      // checked again when the batch goes out: the interview may have been ended, or the server begun to close, meanwhile
       this.assertOpen();
       this.assertTakingAnswers(state);
-      return store.transcript.answer(sessionId, turnId, text, answeredAt);
+      return { kind: 'answer', sessionId, turnId, text, answeredAt } as const;
     });
     this.storing.set(sessionId, write);
-    let stored: boolean;
+    let stored: unknown;
     try {
       stored = await write;
     } finally {
@@ -337,8 +334,8 @@ export class InterviewService {
             text: isFollowUp ? await this.followUpText(next.question, next.point, turns) : next.question.question,
             askedAt: this.now().toISOString(),
           });
-          // recoverable: if power loss takes it back, start-up asks the next question again
-          store.recoverable(() => store.transcript.ask(turn));
+          // not durable: if power loss takes it back, start-up asks the next question again
+          await store.write({ kind: 'ask', turn });
           this.committed(state, () => turns.push(turn));
           this.deps.events.question(sessionId, this.questionEvent(session, turn));
           return;
@@ -375,12 +372,8 @@ export class InterviewService {
       onDelta: streamDeltas ? (text) => events.delta(session.id, { sessionId: session.id, turnId: turn.id, text }) : undefined,
     });
     const scoredAt = this.now().toISOString();
-    // recoverable: the answer itself is durable, and start-up scores an answer whose assessment was lost
-    const saved = store.recoverable(() => {
-      if (!store.transcript.markScored(turn.id)) return false;
-      store.assessments.save(session.id, turn.id, assessment, scoredAt);
-      return true;
-    });
+    // not durable: the answer itself is, and start-up scores an answer whose assessment was lost
+    const saved = await store.write({ kind: 'scored', sessionId: session.id, turnId: turn.id, assessment, scoredAt });
     if (!saved) return false;
     this.committed(state, () => {
       turn.status = 'scored';
@@ -403,8 +396,8 @@ export class InterviewService {
     const plan = this.planFor(session);
     const overall = overallScore(plan, turns, assessments);
     const completedAt = this.now().toISOString();
-    // recoverable: lost, the session is still active at start-up and completes again
-    const changed = store.recoverable(() => store.sessions.complete(session.id, overall, completedAt));
+    // not durable: lost, the session is still active at start-up and completes again
+    const changed = await store.write({ kind: 'complete', sessionId: session.id, overall, completedAt });
     if (!changed) return;
     this.committed(state, () => {
       session.status = 'complete';

@@ -57,8 +57,8 @@ export class ReportService {
         this.logger.warn({ sessionId, err }, 'report narrative failed; keeping the rule-written one');
       }
     }
-    // recoverable: start-up writes the report of a completed session that has none
-    this.store.recoverable(() => this.store.reports.save(report, now.toISOString()));
+    // not durable: start-up writes the report of a completed session that has none
+    await this.store.write({ kind: 'report', report, createdAt: now.toISOString() });
     return report;
   }
 

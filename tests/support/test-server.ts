@@ -71,7 +71,7 @@ export async function startTestServer(
     async close() {
       for (const c of clients) c.disconnect();
       await app.close(2_000);
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

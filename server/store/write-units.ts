@@ -1,0 +1,94 @@
+import type { Assessment } from '../scoring/assessment.js';
+import type { Report } from '../reports/report-model.js';
+import type { SessionRepository, SessionRow } from './session-repository.js';
+import type { TranscriptRepository, TurnRow } from './transcript-repository.js';
+import type { AssessmentRepository } from './assessment-repository.js';
+import type { ReportRepository } from './report-repository.js';
+
+export type NewSession = Omit<SessionRow, 'status' | 'overall' | 'completedAt'>;
+export type NewTurn = Pick<TurnRow, 'id' | 'sessionId' | 'questionIndex' | 'questionId' | 'kind' | 'parentTurnId' | 'pointId' | 'text' | 'askedAt'>;
+
+/**
+ * The writes an interview makes, as plain data: each is one atomic change, and can be carried to
+ * the writer thread (see StoreWriter) and applied there.
+ */
+export type WriteUnit =
+  | { kind: 'start'; session: NewSession; turn: NewTurn }
+  | { kind: 'answer'; sessionId: string; turnId: string; text: string; answeredAt: string }
+  | { kind: 'scored'; sessionId: string; turnId: string; assessment: Assessment; scoredAt: string }
+  | { kind: 'ask'; turn: NewTurn }
+  | { kind: 'complete'; sessionId: string; overall: number; completedAt: string }
+  | { kind: 'report'; report: Report; createdAt: string };
+
+/** What applying each kind of unit returns: false when a conditional change found the row already changed. */
+export interface WriteResults {
+  start: void;
+  answer: boolean;
+  scored: boolean;
+  ask: void;
+  complete: boolean;
+  report: void;
+}
+
+export type WriteResult<U extends WriteUnit> = WriteResults[U['kind']];
+
+export interface Repositories {
+  sessions: SessionRepository;
+  transcript: TranscriptRepository;
+  assessments: AssessmentRepository;
+  reports: ReportRepository;
+}
+
+/** Applies one unit. Call inside a transaction: a unit of several statements must not half-happen. */
+export function applyUnit(repos: Repositories, unit: WriteUnit): WriteResults[WriteUnit['kind']] {
+  switch (unit.kind) {
+    case 'start':
+      repos.sessions.create(unit.session);
+      repos.transcript.ask(unit.turn);
+      return;
+    case 'answer':
+      return repos.transcript.answer(unit.sessionId, unit.turnId, unit.text, unit.answeredAt);
+    case 'scored':
+      if (!repos.transcript.markScored(unit.turnId)) return false;
+      repos.assessments.save(unit.sessionId, unit.turnId, unit.assessment, unit.scoredAt);
+      return true;
+    case 'ask':
+      repos.transcript.ask(unit.turn);
+      return;
+    case 'complete':
+      return repos.sessions.complete(unit.sessionId, unit.overall, unit.completedAt);
+    case 'report':
+      repos.reports.save(unit.report, unit.createdAt);
+      return;
+  }
+}
+
+/** The outcome of one unit in a batch: units fail alone. */
+export type UnitOutcome = { ok: true; value: unknown } | { ok: false; message: string };
+
+/**
+ * Applies a batch in one transaction, each unit in its own savepoint so that a failing unit is
+ * rolled back alone. `durable` batches are committed with synchronous = FULL (fsync before the
+ * commit returns); the others with NORMAL, which power loss may take back but never out of order:
+ * in WAL mode a later durable commit makes every earlier one durable too, and start-up recovery
+ * redoes what a lost non-durable write would have done (scoring, asking, completing, reporting).
+ */
+export function applyBatch(
+  db: import('./database.js').Db,
+  repos: Repositories,
+  units: readonly WriteUnit[],
+  durable: boolean,
+): UnitOutcome[] {
+  const outcomes: UnitOutcome[] = [];
+  db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
+  db.transaction(() => {
+    for (const unit of units) {
+      try {
+        outcomes.push({ ok: true, value: db.transaction(() => applyUnit(repos, unit))() });
+      } catch (err) {
+        outcomes.push({ ok: false, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  })();
+  return outcomes;
+}
