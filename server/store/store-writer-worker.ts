@@ -5,14 +5,20 @@ import { TranscriptRepository } from './transcript-repository.js';
 import { AssessmentRepository } from './assessment-repository.js';
 import { ReportRepository } from './report-repository.js';
 import { applyBatch, type Repositories } from './write-units.js';
+import { WalSync } from './wal-sync.js';
 import type { WriterReply, WriterRequest } from './store-writer.js';
 
 /**
  * The writer thread: owns the only connection that writes. Requests that queue up while it is busy
- * (most often while a durable commit waits for its fsync) go out together in the next transaction.
+ * go out together in the next transaction. Every commit returns without waiting for the disk; a
+ * durable request is answered once a WAL sync that began after its commit has finished, so writes
+ * that need no fsync never queue behind one.
  */
 const port = parentPort!;
-const db = openDatabase((workerData as { path: string }).path);
+const path = (workerData as { path: string }).path;
+const db = openDatabase(path);
+db.pragma('synchronous = NORMAL');
+const wal = new WalSync(`${path}-wal`);
 const repos: Repositories = {
   sessions: new SessionRepository(db),
   transcript: new TranscriptRepository(db),
@@ -23,6 +29,8 @@ const repos: Repositories = {
 let queue: WriterRequest[] = [];
 let scheduled = false;
 let closing = false;
+/** durable replies waiting for their sync; closing waits for them */
+const syncing = new Set<Promise<void>>();
 
 port.on('message', (message: WriterRequest | { close: true }) => {
   if ('close' in message) closing = true;
@@ -38,11 +46,9 @@ function drain(): void {
   const batch = queue;
   queue = [];
   if (batch.length > 0) {
-    const units = batch.flatMap((r) => r.units);
-    const durable = batch.some((r) => r.durable);
     let replies: WriterReply[];
     try {
-      const outcomes = applyBatch(db, repos, units, durable);
+      const outcomes = applyBatch(db, repos, batch.flatMap((r) => r.units));
       let at = 0;
       replies = batch.map((r) => {
         const mine = outcomes.slice(at, at + r.units.length);
@@ -54,10 +60,22 @@ function drain(): void {
       const message = err instanceof Error ? err.message : String(err);
       replies = batch.map((r) => ({ id: r.id, error: message }));
     }
-    for (const reply of replies) port.postMessage(reply);
+    const durable: WriterReply[] = [];
+    batch.forEach((r, i) => (r.durable && !('error' in replies[i]!) ? durable.push(replies[i]!) : port.postMessage(replies[i]!)));
+    if (durable.length > 0) {
+      const done: Promise<void> = wal.sync().then(
+        () => durable.forEach((reply) => port.postMessage(reply)),
+        (err: unknown) => durable.forEach(({ id }) => port.postMessage({ id, error: `fsync failed: ${err instanceof Error ? err.message : String(err)}` })),
+      );
+      syncing.add(done);
+      void done.finally(() => syncing.delete(done));
+    }
   }
   if (closing) {
-    db.close();
-    port.close();
+    void Promise.allSettled([...syncing]).then(() => {
+      wal.close();
+      db.close();
+      port.close();
+    });
   }
 }

@@ -37,7 +37,7 @@ export function createStore(path: string): Store {
   // an in-memory database exists on this connection only, so its writes stay on this thread
   const writer = db.memory ? undefined : new StoreWriter(path);
   const writeAll = async (units: WriteUnit[], opts: { durable?: boolean } = {}): Promise<UnitOutcome[]> =>
-    writer ? writer.run(units, opts.durable ?? false) : applyBatch(db, repos, units, opts.durable ?? false);
+    writer ? writer.run(units, opts.durable ?? false) : applyBatch(db, repos, units);
   return {
     db,
     ...repos,

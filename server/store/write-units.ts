@@ -68,19 +68,11 @@ export type UnitOutcome = { ok: true; value: unknown } | { ok: false; message: s
 
 /**
  * Applies a batch in one transaction, each unit in its own savepoint so that a failing unit is
- * rolled back alone. `durable` batches are committed with synchronous = FULL (fsync before the
- * commit returns); the others with NORMAL, which power loss may take back but never out of order:
- * in WAL mode a later durable commit makes every earlier one durable too, and start-up recovery
- * redoes what a lost non-durable write would have done (scoring, asking, completing, reporting).
+ * rolled back alone. Whether the commit waits for the disk is the connection's setting; the writer
+ * thread commits without waiting and syncs the WAL itself before acknowledging a durable write.
  */
-export function applyBatch(
-  db: import('./database.js').Db,
-  repos: Repositories,
-  units: readonly WriteUnit[],
-  durable: boolean,
-): UnitOutcome[] {
+export function applyBatch(db: import('./database.js').Db, repos: Repositories, units: readonly WriteUnit[]): UnitOutcome[] {
   const outcomes: UnitOutcome[] = [];
-  db.pragma(`synchronous = ${durable ? 'FULL' : 'NORMAL'}`);
   db.transaction(() => {
     for (const unit of units) {
       try {
