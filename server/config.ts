@@ -19,6 +19,8 @@ export const ConfigSchema = z.object({
   BANKS_DIR: z.string().min(1).default('data/banks'),
   /** auto: the LLM when a key or base URL is set, else offline */
   SCORER: z.enum(['auto', 'offline', 'llm']).default('auto'),
+  /** on: the built-in scorer runs on a thread of its own, off the event loop; off: in the event loop */
+  SCORING_THREAD: z.enum(['on', 'off']).default('on'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),

@@ -6,6 +6,7 @@ import { createLlmFollowUpWriter } from './llm/follow-up-writer.js';
 import { createLlmReportNarrator } from './llm/report-narrator.js';
 import { createUsageMeter, type UsageMeter } from './llm/usage.js';
 import { createOfflineScorer } from './scoring/offline-scorer.js';
+import { createThreadedScorer } from './scoring/scoring-thread.js';
 import { createLlmScorer } from './scoring/llm-scorer.js';
 import { createScorer, type ScorerOutcome } from './scoring/scorer-chain.js';
 import type { Scorer } from './scoring/scorer.js';
@@ -28,7 +29,8 @@ export interface ModelServices {
  */
 export function createModelServices(config: Config, logger: Logger, onOutcome?: (o: ScorerOutcome) => void): ModelServices {
   const usage = createUsageMeter();
-  const offline = createOfflineScorer();
+  const inProcess = createOfflineScorer();
+  const offline = config.SCORING_THREAD === 'on' ? createThreadedScorer(inProcess) : inProcess;
   const report = (o: ScorerOutcome) => {
     if (o.fallback) logger.warn({ reason: o.reason, latencyMs: o.latencyMs }, 'LLM grading failed; the built-in scorer answered');
     onOutcome?.(o);

@@ -6,7 +6,9 @@ import { AssessmentRepository } from './assessment-repository.js';
 import { ReportRepository } from './report-repository.js';
 import { applyBatch, type Repositories } from './write-units.js';
 import { WalSync } from './wal-sync.js';
-import type { WriterReply, WriterRequest } from './store-writer.js';
+import type { WriterRequest } from './store-writer.js';
+import type { WorkerMessage, WorkerReply } from '../threads/worker-client.js';
+import type { UnitOutcome } from './write-units.js';
 
 /**
  * The writer thread: owns the only connection that writes. Requests that queue up while it is busy
@@ -15,7 +17,7 @@ import type { WriterReply, WriterRequest } from './store-writer.js';
  * that need no fsync never queue behind one.
  */
 const port = parentPort!;
-const path = (workerData as { path: string }).path;
+const { path } = (workerData as { data: { path: string } }).data;
 const db = openDatabase(path);
 db.pragma('synchronous = NORMAL');
 const wal = new WalSync(`${path}-wal`);
@@ -26,13 +28,16 @@ const repos: Repositories = {
   reports: new ReportRepository(db),
 };
 
-let queue: WriterRequest[] = [];
+type Request = { id: number; request: WriterRequest };
+type Reply = WorkerReply<UnitOutcome[]>;
+
+let queue: Request[] = [];
 let scheduled = false;
 let closing = false;
 /** durable replies waiting for their sync; closing waits for them */
 const syncing = new Set<Promise<void>>();
 
-port.on('message', (message: WriterRequest | { close: true }) => {
+port.on('message', (message: WorkerMessage<WriterRequest>) => {
   if ('close' in message) closing = true;
   else queue.push(message);
   if (!scheduled) {
@@ -46,22 +51,22 @@ function drain(): void {
   const batch = queue;
   queue = [];
   if (batch.length > 0) {
-    let replies: WriterReply[];
+    let replies: Reply[];
     try {
-      const outcomes = applyBatch(db, repos, batch.flatMap((r) => r.units));
+      const outcomes = applyBatch(db, repos, batch.flatMap((r) => r.request.units));
       let at = 0;
       replies = batch.map((r) => {
-        const mine = outcomes.slice(at, at + r.units.length);
-        at += r.units.length;
-        return { id: r.id, outcomes: mine };
+        const mine = outcomes.slice(at, at + r.request.units.length);
+        at += r.request.units.length;
+        return { id: r.id, result: mine };
       });
     } catch (err) {
       // the commit itself failed: nothing in the batch happened
       const message = err instanceof Error ? err.message : String(err);
       replies = batch.map((r) => ({ id: r.id, error: message }));
     }
-    const durable: WriterReply[] = [];
-    batch.forEach((r, i) => (r.durable && !('error' in replies[i]!) ? durable.push(replies[i]!) : port.postMessage(replies[i]!)));
+    const durable: Reply[] = [];
+    batch.forEach((r, i) => (r.request.durable && !('error' in replies[i]!) ? durable.push(replies[i]!) : port.postMessage(replies[i]!)));
     if (durable.length > 0) {
       const done: Promise<void> = wal.sync().then(
         () => durable.forEach((reply) => port.postMessage(reply)),
