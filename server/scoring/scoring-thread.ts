@@ -1,26 +1,55 @@
 import { WorkerClient } from '../threads/worker-client.js';
 import type { Assessment } from './assessment.js';
+import { contextKey } from './offline-scorer.js';
 import type { Scorer, ScoringInput } from './scorer.js';
 
+/** Everything a score depends on except the answer: the same for every answer to one question. */
+export type Rubric = Omit<ScoringInput, 'answer'>;
+
+/** A rubric travels to the thread once; later requests name it by number. */
+export interface ScoreRequest {
+  rubricId: number;
+  rubric?: Rubric;
+  answer: string;
+}
+
+/** The thread's reply when it no longer holds a rubric (it was restarted, or forgot it): send it again. */
+export const UNKNOWN_RUBRIC = 'unknown rubric';
+
+/** Rubrics this side remembers having sent; the thread keeps twice as many, so it holds all of these. */
+export const RUBRICS_KEPT = 512;
+
 /** One scoring thread per process: the scorer is pure, so every server in the process can share it. */
-let shared: WorkerClient<ScoringInput, Assessment> | undefined;
+let shared: { thread: WorkerClient<ScoreRequest, Assessment>; ids: Map<string, number>; next: number } | undefined;
 
 /**
- * The built-in scorer on a thread of its own, so that scoring (a third of the event loop's work
- * per answer) runs on the second core instead of holding up every socket. The scores are the same:
- * the thread runs the same scorer. If the thread fails, `inProcess` answers, so an answer is never
- * left unscored because of it.
+ * The built-in scorer on a thread of its own, so that scoring runs on the second core instead of
+ * holding up every socket. The scores are the same: the thread runs the same scorer. If the thread
+ * fails, `inProcess` answers, so an answer is never left unscored because of it.
  */
 export function createThreadedScorer(inProcess: Scorer): Scorer {
-  shared ??= new WorkerClient(new URL('./scoring-thread-worker.ts', import.meta.url), null);
-  const thread = shared;
+  shared ??= { thread: new WorkerClient(new URL('./scoring-thread-worker.ts', import.meta.url), null), ids: new Map(), next: 1 };
+  const state = shared;
   return {
     kind: 'offline',
     score: async (input) => {
+      const { questionId, question, reference, tip, keyPoints, answer } = input;
+      const rubric: Rubric = { questionId, question, reference, tip, keyPoints };
+      const key = contextKey(rubric);
+      let rubricId = state.ids.get(key);
+      const known = rubricId !== undefined;
+      if (rubricId === undefined) rubricId = state.next++;
+      // most recently used last, so the oldest is the first key
+      state.ids.delete(key);
+      state.ids.set(key, rubricId);
+      if (state.ids.size > RUBRICS_KEPT) state.ids.delete(state.ids.keys().next().value!);
       try {
-        // only the fields a score depends on cross the thread boundary
-        const { questionId, question, reference, tip, keyPoints, answer } = input;
-        return await thread.request({ questionId, question, reference, tip, keyPoints, answer });
+        try {
+          return await state.thread.request({ rubricId, answer, ...(known ? {} : { rubric }) });
+        } catch (err) {
+          if (!known || !(err instanceof Error) || err.message !== UNKNOWN_RUBRIC) throw err;
+          return await state.thread.request({ rubricId, answer, rubric });
+        }
       } catch {
         return inProcess.score(input);
       }
