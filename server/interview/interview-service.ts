@@ -404,7 +404,7 @@ export class InterviewService {
       session.overall = overall;
       session.completedAt = completedAt;
     });
-    await this.deps.reports.writeFinal(session.id, this.now());
+    await this.deps.reports.writeFinal(session.id, this.now(), state);
     // a finished interview is only read again for its report, which the store serves
     this.states.forget(session.id);
     if (session.mode === 'realistic') {

@@ -6,10 +6,20 @@ import { plannedQuestions } from '../interview/planned-questions.js';
 import { buildReport, type PreviousAttempt } from './build-report.js';
 import { inProgressView } from './in-progress.js';
 import type { Report } from './report-model.js';
+import type { SessionRow } from '../store/session-repository.js';
+import type { TurnRow } from '../store/transcript-repository.js';
+import type { Assessment } from '../scoring/assessment.js';
 
 /** Writes the summary and study plan with a model; null means "keep the rule-written ones". */
 export interface ReportNarrator {
   narrate(report: Report): Promise<Pick<Report, 'summary' | 'studyPlan' | 'narrative'> | null>;
+}
+
+/** A session with its turns and their assessments, exactly as stored. */
+export interface StoredSession {
+  session: SessionRow;
+  turns: readonly TurnRow[];
+  assessments: ReadonlyMap<string, Assessment>;
 }
 
 /** How far back a chain of retries is followed; protects against a cycle in hand-edited data. */
@@ -31,24 +41,27 @@ export class ReportService {
     return this.store.reports.get(sessionId) ?? inProgressView(this.build(sessionId));
   }
 
-  /** @param withHistory include earlier attempts from the sessions this one retries */
-  build(sessionId: string, withHistory = true): Report {
-    const session = this.store.sessions.get(sessionId);
+  /**
+   * @param withHistory include earlier attempts from the sessions this one retries
+   * @param known the session as just stored, when the caller holds it: saves reading it back
+   */
+  build(sessionId: string, withHistory = true, known?: StoredSession): Report {
+    const session = known?.session ?? this.store.sessions.get(sessionId);
     if (!session) throw new AppError('NOT_FOUND', 'No interview with that id and token.');
     const bank = this.banks.bank(session.bankId);
     return buildReport({
       session,
       questions: plannedQuestions(session, this.banks),
       ...(bank ? { bank } : {}),
-      turns: this.store.transcript.turns(sessionId),
-      assessments: this.store.assessments.forSession(sessionId),
+      turns: known?.turns ?? this.store.transcript.turns(sessionId),
+      assessments: known?.assessments ?? this.store.assessments.forSession(sessionId),
       ...(withHistory ? { previousAttempts: this.previousAttempts(session.retryOf) } : {}),
     });
   }
 
   /** Builds, narrates (when a model is configured) and stores the final report. */
-  async writeFinal(sessionId: string, now: Date): Promise<Report> {
-    let report = this.build(sessionId);
+  async writeFinal(sessionId: string, now: Date, known?: StoredSession): Promise<Report> {
+    let report = this.build(sessionId, true, known);
     if (this.narrator) {
       try {
         const narrative = await this.narrator.narrate(report);
