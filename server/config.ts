@@ -39,6 +39,8 @@ export const ConfigSchema = z.object({
   MAX_CONNECTIONS_PER_IP: int(20),
   MAX_SESSIONS_PER_IP: int(10),
   HTTP_RATE_LIMIT_PER_MINUTE: int(300),
+  /** on: the per-address limits also apply to clients on this machine (127.0.0.1, ::1); off: they are exempt */
+  LIMIT_LOOPBACK: z.enum(['on', 'off']).default('off'),
   CORS_ORIGINS: z
     .string()
     .default('')

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
+import { perAddressLimitsApply } from '../client-address.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.js';
@@ -77,6 +78,7 @@ export function createExpressApp(deps: HttpDeps): Express {
         limit: config.HTTP_RATE_LIMIT_PER_MINUTE,
         standardHeaders: 'draft-8',
         legacyHeaders: false,
+        skip: (req) => !perAddressLimitsApply(config, req.ip ?? ''),
         handler: (_req, _res, next) => next(new AppError('RATE_LIMITED', 'Too many requests. Try again shortly.')),
       }),
     );

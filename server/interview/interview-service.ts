@@ -47,6 +47,8 @@ export interface InterviewServiceDeps {
 
 export interface StartContext {
   clientIp?: string;
+  /** true: MAX_SESSIONS_PER_IP does not apply to this client (see perAddressLimitsApply) */
+  exempt?: boolean;
 }
 
 const DEFAULT_QUESTION_COUNT = 5;
@@ -91,7 +93,7 @@ export class InterviewService {
     const bank = payload.bank ? banks.bank(payload.bank) : banks.defaultBank();
     if (!bank) throw new AppError('NOT_FOUND', `No question bank named "${payload.bank}".`);
     const recent = new Date(this.now().getTime() - ABANDONED_AFTER_MS).toISOString();
-    if (ctx.clientIp && config.MAX_SESSIONS_PER_IP > 0 && store.sessions.countActiveByIp(ctx.clientIp, recent) >= config.MAX_SESSIONS_PER_IP) {
+    if (ctx.clientIp && !ctx.exempt && config.MAX_SESSIONS_PER_IP > 0 && store.sessions.countActiveByIp(ctx.clientIp, recent) >= config.MAX_SESSIONS_PER_IP) {
       throw new AppError('RATE_LIMITED', 'Too many unfinished interviews from this address. Finish or end one first.');
     }
     const level = payload.level ?? 'mixed';

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AppError, describeIssues, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
+import { perAddressLimitsApply } from '../client-address.js';
 import type { InterviewService } from '../interview/interview-service.js';
 import type { InterviewEvents } from '../interview/interview-events.js';
 import {
@@ -86,6 +87,10 @@ export function registerSocketHandlers(io: InterviewServer, service: InterviewSe
 
   io.use((socket, next) => {
     const ip = clientIpOf(socket);
+    if (!perAddressLimitsApply(config, ip)) {
+      next();
+      return;
+    }
     const open = connectionsByIp.get(ip) ?? 0;
     if (config.MAX_CONNECTIONS_PER_IP > 0 && open >= config.MAX_CONNECTIONS_PER_IP) {
       next(new AppError('RATE_LIMITED', 'Too many connections from this address.'));
@@ -120,11 +125,12 @@ export function registerSocketHandlers(io: InterviewServer, service: InterviewSe
       'interview:start',
       handle(logger, StartPayloadSchema, async (payload) => {
         // starting is cheap to ask for and leaves rows behind; a person starts a few an hour at most
-        if (config.MAX_SESSIONS_PER_IP > 0) {
+        const limited = perAddressLimitsApply(config, socket.data.clientIp);
+        if (limited && config.MAX_SESSIONS_PER_IP > 0) {
           if (socket.data.starts.count() >= STARTS_PER_MINUTE) throw new AppError('RATE_LIMITED', 'Too many interviews started. Try again in a minute.');
           socket.data.starts.add();
         }
-        const { result, first } = await service.start(payload, { clientIp: socket.data.clientIp });
+        const { result, first } = await service.start(payload, { clientIp: socket.data.clientIp, exempt: !limited });
         hold(result.sessionId);
         // the acknowledgement goes first, so the client knows its session before the question arrives
         setImmediate(() => socket.emit('interviewer:question', first));

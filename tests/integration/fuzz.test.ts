@@ -624,7 +624,7 @@ describe('fuzzing every way into the server', () => {
 
 describe('frames over the transport limit', () => {
   it('are cut at the transport: that client is disconnected unanswered, the server stays up and frees its connection slot', async () => {
-    const limited = await startTestServer({ MAX_CONNECTIONS_PER_IP: 2 });
+    const limited = await startTestServer({ MAX_CONNECTIONS_PER_IP: 2, LIMIT_LOOPBACK: 'on' });
     try {
       const limit = limited.app.io.engine.opts.maxHttpBufferSize ?? 0;
       expect(limit).toBeGreaterThan(32_000);

@@ -39,7 +39,7 @@ describe('limits', () => {
   });
 
   it('connections per IP: the next connection is refused', async () => {
-    server = await startTestServer({ MAX_CONNECTIONS_PER_IP: 2 });
+    server = await startTestServer({ MAX_CONNECTIONS_PER_IP: 2, LIMIT_LOOPBACK: 'on' });
     await server.client();
     await server.client();
     const third = connect(server.url, { transports: ['websocket'], reconnection: false, forceNew: true });
@@ -48,8 +48,17 @@ describe('limits', () => {
     third.close();
   });
 
+  it('clients on the same machine are exempt from the per-address limits unless LIMIT_LOOPBACK=on', async () => {
+    server = await startTestServer({ MAX_CONNECTIONS_PER_IP: 2, MAX_SESSIONS_PER_IP: 1, HTTP_RATE_LIMIT_PER_MINUTE: 2 });
+    const clients = [await server.client(), await server.client(), await server.client()];
+    for (const client of clients) {
+      for (let i = 0; i < 2; i++) expect(await client.timeout(5000).emitWithAck('interview:start', { questionCount: 1 })).toMatchObject({ ok: true });
+    }
+    for (let i = 0; i < 4; i++) expect((await fetch(`${server.url}/api/banks`)).status).toBe(200);
+  });
+
   it('concurrent sessions per IP: starting one more gets RATE_LIMITED until one finishes', async () => {
-    server = await startTestServer({ MAX_SESSIONS_PER_IP: 2 });
+    server = await startTestServer({ MAX_SESSIONS_PER_IP: 2, LIMIT_LOOPBACK: 'on' });
     const client = await server.client();
     const a = await client.timeout(5000).emitWithAck('interview:start', { questionCount: 1 });
     await client.timeout(5000).emitWithAck('interview:start', { questionCount: 1 });
@@ -61,14 +70,14 @@ describe('limits', () => {
   });
 
   it('one connection cannot start interviews in a loop', async () => {
-    server = await startTestServer({ MAX_SESSIONS_PER_IP: 1000 });
+    server = await startTestServer({ MAX_SESSIONS_PER_IP: 1000, LIMIT_LOOPBACK: 'on' });
     const client = await server.client();
     for (let i = 0; i < 10; i++) expect(await client.timeout(5000).emitWithAck('interview:start', { questionCount: 1 })).toMatchObject({ ok: true });
     expect(await client.timeout(5000).emitWithAck('interview:start', { questionCount: 1 })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
   });
 
   it('HTTP rate limit answers 429 with Retry-After and a coded body', async () => {
-    server = await startTestServer({ HTTP_RATE_LIMIT_PER_MINUTE: 3 });
+    server = await startTestServer({ HTTP_RATE_LIMIT_PER_MINUTE: 3, LIMIT_LOOPBACK: 'on' });
     for (let i = 0; i < 3; i++) await request(server.url).get('/api/health').expect(200);
     const res = await request(server.url).get('/api/health').expect(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
