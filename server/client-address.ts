@@ -7,9 +7,9 @@ export function isLoopback(ip: string): boolean {
 }
 
 /**
- * Whether the per-address limits (connections, unfinished interviews, REST requests) apply to a
- * client. They guard a public server against one address taking it over; a client on this machine
- * is the operator's own tool or load test, so it is exempt unless LIMIT_LOOPBACK=on. Behind a
+ * Whether the limits (connections, unfinished interviews and REST requests per address, answers per
+ * connection) apply to a client. They guard a public server against one client taking it over; a
+ * client on this machine is the operator's own tool or load test, so it is exempt unless LIMIT_LOOPBACK=on. Behind a
  * reverse proxy on the same host every client arrives from loopback, so set LIMIT_LOOPBACK=on
  * there only together with a proxy that limits by the real address itself.
  */

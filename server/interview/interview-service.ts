@@ -223,7 +223,8 @@ export class InterviewService {
       turn.answeredAt = answeredAt;
       turn.status = 'answered';
     });
-    this.deps.logger.info({ sessionId, turnId, chars: text.length }, 'answer stored');
+    // per answer: debug, so that info stays a line per interview (the metrics count answers)
+    this.deps.logger.debug({ sessionId, turnId, chars: text.length }, 'answer stored');
     this.advance(sessionId).catch(() => {
       // logged by enqueue; the answer is stored and a resume picks the session up again
     });
@@ -381,7 +382,7 @@ export class InterviewService {
       turn.status = 'scored';
       state.assessments.set(turn.id, assessment);
     });
-    this.deps.logger.info(
+    this.deps.logger.debug(
       { sessionId: session.id, turnId: turn.id, scorer: assessment.scorer, overall: assessment.overall, latencyMs: Math.round(assessment.latencyMs) },
       'answer scored',
     );

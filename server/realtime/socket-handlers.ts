@@ -151,7 +151,7 @@ export function registerSocketHandlers(io: InterviewServer, service: InterviewSe
       'answer:submit',
       handle(logger, SubmitPayloadSchema, ({ sessionId, turnId, text }) => {
         requireHeld(sessionId);
-        if (config.ANSWERS_PER_MINUTE > 0) {
+        if (config.ANSWERS_PER_MINUTE > 0 && perAddressLimitsApply(config, socket.data.clientIp)) {
           if (socket.data.answers.count() >= config.ANSWERS_PER_MINUTE) {
             throw new AppError('RATE_LIMITED', `At most ${config.ANSWERS_PER_MINUTE} answers a minute. Take a breath and try again.`);
           }

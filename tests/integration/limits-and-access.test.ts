@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe('limits', () => {
   it('answers per minute per socket: the next answer gets RATE_LIMITED, and nothing is stored for it', async () => {
-    server = await startTestServer({ ANSWERS_PER_MINUTE: 2 });
+    server = await startTestServer({ ANSWERS_PER_MINUTE: 2, LIMIT_LOOPBACK: 'on' });
     const client = await server.client();
     const log = new EventLog(client);
     const s = await client.timeout(5000).emitWithAck('interview:start', { questionCount: 3, followUps: 0 });
@@ -48,13 +48,21 @@ describe('limits', () => {
     third.close();
   });
 
-  it('clients on the same machine are exempt from the per-address limits unless LIMIT_LOOPBACK=on', async () => {
-    server = await startTestServer({ MAX_CONNECTIONS_PER_IP: 2, MAX_SESSIONS_PER_IP: 1, HTTP_RATE_LIMIT_PER_MINUTE: 2 });
+  it('clients on the same machine are exempt from the limits unless LIMIT_LOOPBACK=on', async () => {
+    server = await startTestServer({ MAX_CONNECTIONS_PER_IP: 2, MAX_SESSIONS_PER_IP: 1, HTTP_RATE_LIMIT_PER_MINUTE: 2, ANSWERS_PER_MINUTE: 1 });
     const clients = [await server.client(), await server.client(), await server.client()];
     for (const client of clients) {
       for (let i = 0; i < 2; i++) expect(await client.timeout(5000).emitWithAck('interview:start', { questionCount: 1 })).toMatchObject({ ok: true });
     }
     for (let i = 0; i < 4; i++) expect((await fetch(`${server.url}/api/banks`)).status).toBe(200);
+    const client = clients[0]!;
+    const log = new EventLog(client);
+    const s = await client.timeout(5000).emitWithAck('interview:start', { questionIds: ['docker', 'cap-theorem'], followUps: 0 });
+    if (!s.ok) throw new Error('start failed');
+    for (let i = 1; i <= 2; i++) {
+      const q = await log.waitFor('interviewer:question', i);
+      expect(await client.timeout(5000).emitWithAck('answer:submit', { sessionId: s.sessionId, turnId: q.turnId, text: `answer ${i}` })).toMatchObject({ ok: true });
+    }
   });
 
   it('concurrent sessions per IP: starting one more gets RATE_LIMITED until one finishes', async () => {

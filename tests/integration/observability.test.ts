@@ -20,7 +20,7 @@ let token = '';
 const ANSWER_MARKER = 'zebra-unique-marker-phrase';
 
 beforeAll(async () => {
-  const logger = createLogger('info', sink);
+  const logger = createLogger('debug', sink);
   server = await startTestServer({ LOG_LEVEL: 'info' }, { logger });
   const client = await server.client();
   const log = new EventLog(client);
@@ -45,7 +45,7 @@ describe('seeing what happens', () => {
     expect(res.text).toContain('mock_interviewer_llm_failures_total');
   });
 
-  it('info logs are structured, carry the session id, and never the token or the answer text', () => {
+  it('logs (debug level, the most detailed with per-answer lines) are structured, carry the session id, and never the token or the answer text', () => {
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const mine = parsed.filter((l) => l.sessionId === sessionId);
     expect(mine.map((l) => l.msg)).toEqual(expect.arrayContaining(['interview started', 'answer stored', 'answer scored', 'interview complete']));

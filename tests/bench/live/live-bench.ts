@@ -36,8 +36,10 @@ const WARM_UP: Pick<GeneratorConfig, 'candidates' | 'durationMs' | 'thinkMs' | '
   maxInterviews: 1,
 };
 
+type Target = 'service' | 'floor' | 'external';
+
 interface RunFigures {
-  target: 'service' | 'floor';
+  target: Target;
   n: number;
   result: GeneratorResult;
   latency: Summary;
@@ -73,13 +75,20 @@ function errorsOf(r: GeneratorResult): { total: number; text: string } {
   return { total, text: parts.join(', ') || 'none' };
 }
 
-async function drive(target: 'service' | 'floor', n: number, options: BenchOptions, profile?: Profiling): Promise<RunFigures> {
+/** A server someone else started (--url): only its URL is known, and its process id when given. */
+function external(url: string, pid: number | undefined): Pick<ServerProcess, 'url' | 'pid' | 'stop'> {
+  return { url, pid: pid ?? 0, stop: async () => {} };
+}
+
+async function drive(target: Target, n: number, options: BenchOptions, profile?: Profiling): Promise<RunFigures> {
   const durationMs = options.durationMs ?? (options.quick ? 10_000 : 30_000);
   const cores = cpus().length;
   const quiet = await waitForQuiet(cores, options.quick ? 0 : 120_000);
   if (quiet.busyCores >= 0.5) process.stdout.write(`(machine busy: ${fmt(quiet.busyCores, 1)} cores in use by others) `);
-  let server: ServerProcess;
-  if (target === 'service') {
+  let server: Pick<ServerProcess, 'url' | 'pid' | 'stop'>;
+  if (target === 'external') {
+    server = external(options.url!, options.pid);
+  } else if (target === 'service') {
     server = await startService({
       ...(options.serviceRoot ? { root: options.serviceRoot } : {}),
       ...(profile ? { nodeArgs: profile.nodeArgs } : {}),
@@ -147,12 +156,14 @@ export async function liveBench(options: BenchOptions): Promise<BenchOutcome> {
   const sizes = options.sizes ?? (options.quick ? [50] : [100, 500, 1000]);
   const think = options.thinkMs ?? THINK_MS;
   const meanThinkS = (think[0] + think[1]) / 2 / 1000;
-  const targetsOf = options.only ? [options.only] : (['service', 'floor'] as const);
+  const targetsOf: readonly Target[] = options.url ? ['external'] : options.only ? [options.only] : ['service', 'floor'];
   const runs: RunFigures[] = [];
   const profiles: Array<{ n: number; profile: Profiling }> = [];
   console.log(
     `live: think time uniform ${think[0]}-${think[1]} ms (offered ~N/${meanThinkS} answers/s), practice mode, 5 questions, ` +
-      `up to 1 follow-up each, service SCORER=offline LOG_LEVEL=warn, floor synchronous=${options.floorSync}` +
+      (options.url
+        ? `up to 1 follow-up each, against the server at ${options.url} as it is configured`
+        : `up to 1 follow-up each, service SCORER=offline LOG_LEVEL=warn, floor synchronous=${options.floorSync}`) +
       (options.serviceRoot ? `, service from ${options.serviceRoot}` : ''),
   );
   for (const n of sizes) {
@@ -212,10 +223,21 @@ export async function liveBench(options: BenchOptions): Promise<BenchOutcome> {
     p.profile.print(`live N=${p.n} service profile`, answers ? { count: answers + WARM_UP_ANSWERS, unit: 'answer' } : undefined);
   }
 
-  const at = (n: number) => runs.find((r) => r.n === n && r.target === 'service');
+  const at = (n: number) => runs.find((r) => r.n === n && r.target !== 'floor');
   const big = at(1000);
   const mid = ratios.get(500);
+  // the outside check: a server started with `npm start`, 300 candidates, no errors and p99 <= 100 ms
+  const outside: TargetCheck[] = options.url
+    ? sizes.flatMap((n) => {
+        const r = at(n)!;
+        return [
+          { name: `external N=${n} errors`, value: r.errors, limit: 0, unit: 'errors', kind: 'max' as const },
+          { name: `external N=${n} p99`, value: r.latency.p99, limit: 100, unit: 'ms', kind: 'max' as const },
+        ];
+      })
+    : [];
   const targets: TargetCheck[] = [
+    ...outside,
     { name: 'live N=1000 errors', value: big?.errors ?? NaN, limit: 0, unit: 'errors', kind: 'max', skipped: !big },
     { name: 'live N=1000 p99', value: big?.latency.p99 ?? NaN, limit: 50, unit: 'ms', kind: 'max', skipped: !big },
     { name: 'live N=500 p50 service/floor', value: mid?.p50 ?? NaN, limit: 2, unit: 'x', kind: 'max', skipped: !mid },

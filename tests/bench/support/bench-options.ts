@@ -16,6 +16,10 @@ export interface BenchOptions {
   thinkMs?: [number, number];
   /** live: run only against the service or only against the floor; default both */
   only?: 'service' | 'floor';
+  /** live: drive a server already running at this URL (e.g. `npm start`) instead of starting the service and the floor */
+  url?: string;
+  /** live, with --url: that server's process id, to sample its CPU and memory */
+  pid?: number;
   /** heap: idle sessions to open */
   idleSessions?: number;
 }
@@ -24,7 +28,8 @@ export const BENCHMARKS = ['live', 'scorer', 'llm', 'store', 'heap'] as const;
 export type BenchName = (typeof BENCHMARKS)[number];
 
 export const USAGE = `usage: npm run bench [-- [${BENCHMARKS.join('|')} ...] [--quick] [--profile] [--sizes=100,500,1000]
-                        [--duration=<s>] [--think=<min>-<max> s] [--only=service|floor] [--idle=<n>] [--floor-sync=FULL|NORMAL|OFF] [--service-root=<dir>]]`;
+                        [--duration=<s>] [--think=<min>-<max> s] [--only=service|floor] [--idle=<n>] [--floor-sync=FULL|NORMAL|OFF] [--service-root=<dir>]
+                        [--url=http://host:port [--pid=<server pid>]]]`;
 
 export function parseBenchArgs(argv: readonly string[]): { names: BenchName[]; options: BenchOptions } {
   const names: BenchName[] = [];
@@ -44,6 +49,8 @@ export function parseBenchArgs(argv: readonly string[]): { names: BenchName[]; o
       options.thinkMs = [min, max];
     } else if (key === '--only' && (value === 'service' || value === 'floor')) options.only = value;
     else if (key === '--idle' && value) options.idleSessions = positive(key, value);
+    else if (key === '--url' && value) options.url = new URL(value).origin;
+    else if (key === '--pid' && value) options.pid = positive(key, value);
     else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
   }
   if (!['FULL', 'NORMAL', 'OFF'].includes(options.floorSync)) throw new Error(`--floor-sync: FULL, NORMAL or OFF\n${USAGE}`);
