@@ -85,3 +85,80 @@ export function runWriteCycles(store: Store, assessment: Assessment, answerText:
   }
   return { answers, messages, transactions, seconds: (performance.now() - started) / 1000, answerTx: summarise(answerTx) };
 }
+
+/**
+ * The same interview writes as the service makes them now: through `store.write`, on the writer
+ * thread, the answer durable (acknowledged after a WAL fsync shared with whatever else waits for
+ * one) and the rest not. `concurrency` interviews run at once, as candidates do, so durable writes
+ * that arrive together share a commit and an fsync.
+ */
+export async function runWriterCycles(store: Store, assessment: Assessment, answerText: string, budgetMs: number, concurrency: number): Promise<WriteFigures> {
+  const answerTx: number[] = [];
+  let answers = 0;
+  let messages = 0;
+  let transactions = 0;
+  const now = () => new Date().toISOString();
+  // the thread takes a moment to load; that is start-up, not write time
+  await store.write({ kind: 'complete', sessionId: 'warm-up', overall: 0, completedAt: now() });
+  const started = performance.now();
+  const pipeline = async () => {
+    while (performance.now() - started < budgetMs) {
+      const sessionId = randomUUID();
+      const turn = (index: number) => ({
+        id: randomUUID(),
+        sessionId,
+        questionIndex: index,
+        questionId: 'sql-vs-nosql',
+        kind: 'bank' as const,
+        parentTurnId: null,
+        pointId: null,
+        text: 'What are the key differences between SQL and NoSQL databases, and when would you choose one over the other?',
+        askedAt: now(),
+      });
+      let current = turn(1);
+      await store.write(
+        {
+          kind: 'start',
+          session: {
+            id: sessionId,
+            tokenHash: 'x'.repeat(64),
+            candidate: null,
+            bankId: 'senior-backend',
+            mode: 'practice',
+            level: 'mixed',
+            topics: [],
+            followUps: 1,
+            questionIds: ['a', 'b', 'c', 'd', 'e'],
+            clientIp: '127.0.0.1',
+            createdAt: now(),
+            retryOf: null,
+            questions: null,
+          },
+          turn: current,
+        },
+        { durable: true },
+      );
+      transactions += 1;
+      messages += 1;
+      for (let i = 1; i <= ANSWERS_PER_INTERVIEW; i++) {
+        const t = performance.now();
+        await store.write({ kind: 'answer', sessionId, turnId: current.id, text: answerText, answeredAt: now() }, { durable: true });
+        answerTx.push(performance.now() - t);
+        await store.write({ kind: 'scored', sessionId, turnId: current.id, assessment, scoredAt: now() });
+        answers += 1;
+        messages += 1;
+        transactions += 2;
+        if (i < ANSWERS_PER_INTERVIEW) {
+          current = turn(Math.ceil(i / 1.4));
+          await store.write({ kind: 'ask', turn: current });
+          messages += 1;
+          transactions += 1;
+        }
+      }
+      await store.write({ kind: 'complete', sessionId, overall: 60, completedAt: now() });
+      transactions += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, pipeline));
+  return { answers, messages, transactions, seconds: (performance.now() - started) / 1000, answerTx: summarise(answerTx) };
+}
