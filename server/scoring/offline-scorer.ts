@@ -65,7 +65,7 @@ const CONTEXT_CACHE_SIZE = 512;
 
 /** Everything a context depends on, as one string: the same rubric text gives the same context. */
 export function contextKey(input: Omit<ScoringInput, 'answer'>): string {
-  const points = input.keyPoints.map((p) => `${p.id}|${p.weight}|${p.core}|${p.label}|${p.cues.join('|')}`).join('\u0001');
+  const points = input.keyPoints.map((p) => `${p.id}|${p.weight}|${p.core}|${p.label}|${p.followUp}|${p.cues.join('|')}`).join('\u0001');
   return `${input.question}\u0000${input.reference}\u0000${input.tip ?? ''}\u0000${points}`;
 }
 

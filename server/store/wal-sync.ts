@@ -13,6 +13,7 @@ import { closeSync, fdatasync, openSync } from 'node:fs';
  */
 export class WalSync {
   private fd: number | undefined;
+  private closed = false;
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
@@ -33,6 +34,7 @@ export class WalSync {
 
   /** Closes the file once any sync under way is done. */
   close(): void {
+    this.closed = true;
     const fd = this.fd;
     this.fd = undefined;
     if (fd === undefined) return;
@@ -47,10 +49,12 @@ export class WalSync {
   }
 
   private start(): Promise<void> {
-    // opened on first use: SQLite creates the file with the first write, and keeps it while connected
-    this.fd ??= openSync(this.walPath!, 'r');
-    const fd = this.fd;
-    const run = new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+    const run = new Promise<void>((resolve, reject) => {
+      if (this.closed) throw new Error('the WAL file is closed');
+      // opened on first use: SQLite creates the file with the first write, and keeps it while connected
+      this.fd ??= openSync(this.walPath!, 'r');
+      fdatasync(this.fd, (err) => (err ? reject(err) : resolve()));
+    });
     this.running = run;
     void run.catch(() => {}).finally(() => {
       if (this.running === run) this.running = undefined;

@@ -6,6 +6,8 @@ export type WorkerMessage<Req> = { id: number; request: Req } | { close: true };
 export type WorkerReply<Res> = { id: number; result: Res } | { id: number; error: string };
 
 interface Waiting<Res> {
+  /** the thread the request went to: only its failure fails the request */
+  worker: Worker;
   resolve: (result: Res) => void;
   reject: (err: Error) => void;
 }
@@ -35,9 +37,15 @@ export class WorkerClient<Req, Res> {
     const worker = this.worker ?? this.spawn();
     const id = this.nextId++;
     return new Promise<Res>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      try {
+        worker.postMessage({ id, request } satisfies WorkerMessage<Req>);
+      } catch (err) {
+        // the request could not be copied to the thread (a function in it, say): nothing was sent
+        reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      this.waiting.set(id, { worker, resolve, reject });
       if (this.waiting.size === 1) worker.ref();
-      worker.postMessage({ id, request } satisfies WorkerMessage<Req>);
     });
   }
 
@@ -61,7 +69,6 @@ export class WorkerClient<Req, Res> {
       // none of this process's flags (a profiler, a loader): the entry registers what the thread needs
       execArgv: [],
     });
-    worker.unref();
     worker.on('message', (reply: WorkerReply<Res>) => {
       const waiting = this.waiting.get(reply.id);
       if (!waiting) return;
@@ -72,11 +79,18 @@ export class WorkerClient<Req, Res> {
     });
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = undefined;
-      for (const w of this.waiting.values()) w.reject(err);
-      this.waiting.clear();
+      // requests already sent to a new thread are that thread's to answer
+      for (const [id, w] of this.waiting) {
+        if (w.worker !== worker) continue;
+        this.waiting.delete(id);
+        w.reject(err);
+      }
+      if (this.waiting.size === 0) this.worker?.unref();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`worker thread stopped (exit code ${code})`)));
+    // after the listeners, which would otherwise hold the process open again
+    worker.unref();
     this.worker = worker;
     return worker;
   }

@@ -1,0 +1,431 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadBanks } from '../../server/bank/bank-loader.js';
+import { createStore, type Store } from '../../server/store/store.js';
+import { GroupCommit } from '../../server/store/group-commit.js';
+import { WalSync } from '../../server/store/wal-sync.js';
+import type { NewSession, NewTurn, WriteUnit } from '../../server/store/write-units.js';
+import { scoreOffline } from '../../server/scoring/offline-scorer.js';
+import type { Assessment } from '../../server/scoring/assessment.js';
+
+/**
+ * The store's writes through the writer thread, on real SQLite files: what a write resolves with,
+ * what it leaves on disk (seen through the store's own repositories and through an independent
+ * connection), how units of one batch fail alone, group commit, closing, and the WAL sync.
+ */
+
+const banks = loadBanks('data/banks');
+const docker = banks.question('docker')!;
+const cap = banks.question('cap-theorem')!;
+const T0 = '2024-05-01T10:00:00.000Z';
+const T1 = '2024-05-01T10:01:00.000Z';
+const T2 = '2024-05-01T10:02:00.000Z';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDbPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'store-writer-'));
+  dirs.push(dir);
+  return join(dir, 'interviews.sqlite');
+}
+
+function openStore(path = tempDbPath()): Store {
+  const store = createStore(path);
+  stores.push(store);
+  return store;
+}
+
+function newSession(id: string, withQuestions = true): NewSession {
+  return {
+    id,
+    tokenHash: `hash-of-${id}`,
+    candidate: 'Ada',
+    bankId: 'senior-backend',
+    mode: 'practice',
+    level: 'mixed',
+    topics: ['devops'],
+    followUps: 1,
+    questionIds: ['docker', 'cap-theorem'],
+    clientIp: '10.0.0.7',
+    createdAt: T0,
+    retryOf: null,
+    questions: withQuestions ? [docker, cap] : null,
+  };
+}
+
+function bankTurn(sessionId: string, id: string, questionIndex = 1): NewTurn {
+  const q = questionIndex === 1 ? docker : cap;
+  return { id, sessionId, questionIndex, questionId: q.id, kind: 'bank', parentTurnId: null, pointId: null, text: q.question, askedAt: T0 };
+}
+
+function startUnit(sessionId: string, turnId: string, withQuestions = true): WriteUnit {
+  return { kind: 'start', session: newSession(sessionId, withQuestions), turn: bankTurn(sessionId, turnId) };
+}
+
+function assessmentOf(answer: string): Assessment {
+  return scoreOffline({ question: docker.question, reference: docker.reference, tip: docker.tip, keyPoints: docker.keyPoints, answer });
+}
+
+function count(db: Database.Database, sql: string, ...params: unknown[]): number {
+  return (db.prepare(sql).get(...params) as { n: number }).n;
+}
+
+describe('store.write through the writer thread', () => {
+  it('a durable start is visible through the store and through an independent connection once it resolves', async () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    const result = await store.write(startUnit('s-1', 't-1'), { durable: true });
+    expect(result).toBeUndefined();
+
+    const session = store.sessions.get('s-1');
+    expect(session).toMatchObject({
+      id: 's-1',
+      tokenHash: 'hash-of-s-1',
+      candidate: 'Ada',
+      bankId: 'senior-backend',
+      mode: 'practice',
+      topics: ['devops'],
+      followUps: 1,
+      questionIds: ['docker', 'cap-theorem'],
+      status: 'active',
+      overall: null,
+      completedAt: null,
+      clientIp: '10.0.0.7',
+      createdAt: T0,
+      retryOf: null,
+    });
+    expect(session!.questions!.map((q) => q.id)).toEqual(['docker', 'cap-theorem']);
+    expect(session!.questions![0]!.reference).toBe(docker.reference);
+    const turns = store.transcript.turns('s-1');
+    expect(turns).toEqual([
+      {
+        id: 't-1',
+        sessionId: 's-1',
+        seq: 1,
+        questionIndex: 1,
+        questionId: 'docker',
+        kind: 'bank',
+        parentTurnId: null,
+        pointId: null,
+        text: docker.question,
+        askedAt: T0,
+        answer: null,
+        answeredAt: null,
+        status: 'asked',
+      },
+    ]);
+    expect(store.transcript.transcript('s-1')).toEqual([
+      { seq: 1, role: 'interviewer', turnId: 't-1', kind: 'bank', index: 1, text: docker.question, at: T0 },
+    ]);
+
+    const other = new Database(path, { readonly: true });
+    try {
+      expect(other.prepare('SELECT id, status, token_hash, question_ids FROM sessions').all()).toEqual([
+        { id: 's-1', status: 'active', token_hash: 'hash-of-s-1', question_ids: '["docker","cap-theorem"]' },
+      ]);
+      expect(other.prepare('SELECT id, session_id, seq, status, text FROM turns').all()).toEqual([
+        { id: 't-1', session_id: 's-1', seq: 1, status: 'asked', text: docker.question },
+      ]);
+      expect(other.prepare('SELECT seq, role, turn_id FROM messages').all()).toEqual([{ seq: 1, role: 'interviewer', turn_id: 't-1' }]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a session stored with questions: null keeps its questionIds and reads back questions as null', async () => {
+    const store = openStore();
+    await store.write(startUnit('s-null', 't-null', false), { durable: true });
+    const session = store.sessions.get('s-null')!;
+    expect(session.questions).toBeNull();
+    expect(session.questionIds).toEqual(['docker', 'cap-theorem']);
+  });
+
+  it('a failing write rejects with the unit error and leaves nothing behind', async () => {
+    const store = openStore();
+    await store.write(startUnit('s-1', 't-1'), { durable: true });
+    await expect(store.write({ kind: 'ask', turn: bankTurn('no-such-session', 't-x', 2) })).rejects.toThrow(/store write failed: .*FOREIGN KEY/);
+    expect(store.transcript.turn('t-x')).toBeUndefined();
+  });
+});
+
+describe('store.writeAll: units of one batch fail alone', () => {
+  it('gives {ok:false} for the failing units only and commits the others', async () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    await store.write(startUnit('s-1', 't-1'), { durable: true });
+
+    const outcomes = await store.writeAll(
+      [
+        startUnit('s-2', 't-2'),
+        // foreign key: the session does not exist
+        { kind: 'ask', turn: bankTurn('ghost', 't-ghost', 2) },
+        { kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'containers and images', answeredAt: T1 },
+        // duplicate turn id: the session row this unit inserts first must be rolled back with it
+        startUnit('s-3', 't-1'),
+        { kind: 'ask', turn: bankTurn('s-2', 't-2b', 2) },
+      ],
+      { durable: true },
+    );
+
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, false, true]);
+    expect(outcomes[0]).toEqual({ ok: true, value: undefined });
+    expect(outcomes[1]).toMatchObject({ ok: false, message: expect.stringMatching(/FOREIGN KEY constraint failed/) });
+    expect(outcomes[2]).toEqual({ ok: true, value: true });
+    expect(outcomes[3]).toMatchObject({ ok: false, message: expect.stringMatching(/UNIQUE constraint failed: turns\.id/) });
+    expect(outcomes[4]).toEqual({ ok: true, value: undefined });
+
+    // the failing units left no partial rows
+    expect(store.sessions.get('s-3')).toBeUndefined();
+    expect(store.transcript.turn('t-ghost')).toBeUndefined();
+    // the turn whose id was reused is untouched: still s-1's, now answered
+    expect(store.transcript.turn('t-1')).toMatchObject({ sessionId: 's-1', status: 'answered', answer: 'containers and images' });
+    expect(store.transcript.turns('s-2').map((t) => [t.id, t.seq])).toEqual([
+      ['t-2', 1],
+      ['t-2b', 2],
+    ]);
+
+    const other = new Database(path, { readonly: true });
+    try {
+      expect(other.prepare('SELECT id FROM sessions ORDER BY id').all()).toEqual([{ id: 's-1' }, { id: 's-2' }]);
+      expect(count(other, 'SELECT count(*) AS n FROM turns')).toBe(3);
+      expect(count(other, `SELECT count(*) AS n FROM messages WHERE session_id = 's-3' OR session_id = 'ghost'`)).toBe(0);
+      expect(other.prepare(`SELECT role, text FROM messages WHERE session_id = 's-1' ORDER BY seq`).all()).toEqual([
+        { role: 'interviewer', text: docker.question },
+        { role: 'candidate', text: 'containers and images' },
+      ]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('several writeAll calls in flight at once each get their own outcomes', async () => {
+    const store = openStore();
+    const calls = Array.from({ length: 12 }, (_, i) =>
+      store.writeAll(i % 3 === 2 ? [startUnit(`s-${i}`, `t-${i}`), startUnit(`s-${i}-dup`, `t-${i}`)] : [startUnit(`s-${i}`, `t-${i}`)], {
+        durable: i % 2 === 0,
+      }),
+    );
+    const results = await Promise.all(calls);
+    results.forEach((outcomes, i) => {
+      if (i % 3 === 2) expect(outcomes.map((o) => o.ok)).toEqual([true, false]);
+      else expect(outcomes.map((o) => o.ok)).toEqual([true]);
+    });
+    expect(store.sessions.list(100).map((s) => s.id).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `s-${i}`).sort());
+  });
+});
+
+describe.each([
+  ['a file (writer thread)', false],
+  [':memory: (in-thread)', true],
+] as const)('conditional units on %s', (_name, memory) => {
+  it('answer, scored and complete report whether they changed anything', async () => {
+    const store = openStore(memory ? ':memory:' : tempDbPath());
+    await store.write(startUnit('s-1', 't-1'), { durable: true });
+    await store.write({ kind: 'ask', turn: bankTurn('s-1', 't-2', 2) });
+
+    // 'scored' on a turn that was never answered: refused, and no assessment is saved
+    const early = await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-1', assessment: assessmentOf('x'), scoredAt: T1 });
+    expect(early).toBe(false);
+    expect(store.assessments.forSession('s-1').size).toBe(0);
+    expect(store.transcript.turn('t-1')!.status).toBe('asked');
+
+    const first = await store.write({ kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'first answer', answeredAt: T1 }, { durable: true });
+    expect(first).toBe(true);
+    const again = await store.write({ kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'second answer', answeredAt: T2 }, { durable: true });
+    expect(again).toBe(false);
+    expect(store.transcript.turn('t-1')).toMatchObject({ status: 'answered', answer: 'first answer', answeredAt: T1 });
+    expect(store.transcript.transcript('s-1').filter((m) => m.role === 'candidate').map((m) => m.text)).toEqual(['first answer']);
+
+    const assessment = assessmentOf('first answer');
+    expect(await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-1', assessment, scoredAt: T2 })).toBe(true);
+    // scoring the same turn twice: the turn is 'scored' now, no longer 'answered'
+    expect(await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-1', assessment: assessmentOf('other'), scoredAt: T2 })).toBe(false);
+    const saved = store.assessments.forSession('s-1');
+    expect([...saved.keys()]).toEqual(['t-1']);
+    expect(saved.get('t-1')).toEqual(assessment);
+    expect(store.transcript.turn('t-1')!.status).toBe('scored');
+    // 't-2' is 'asked': scoring it is refused too
+    expect(await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-2', assessment, scoredAt: T2 })).toBe(false);
+    expect(store.assessments.forSession('s-1').has('t-2')).toBe(false);
+
+    expect(await store.write({ kind: 'complete', sessionId: 's-1', overall: 71, completedAt: T2 })).toBe(true);
+    expect(await store.write({ kind: 'complete', sessionId: 's-1', overall: 12, completedAt: T1 })).toBe(false);
+    expect(store.sessions.get('s-1')).toMatchObject({ status: 'complete', overall: 71, completedAt: T2 });
+  });
+});
+
+describe('GroupCommit', () => {
+  it('withdraws only the write whose prepare throws; the others resolve with their results and are stored', async () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    await store.write(startUnit('s-1', 't-1'), { durable: true });
+    await store.writeAll([
+      { kind: 'ask', turn: bankTurn('s-1', 't-2', 2) },
+      { kind: 'ask', turn: { ...bankTurn('s-1', 't-3', 2), kind: 'follow-up', parentTurnId: 't-2', pointId: cap.keyPoints[0]!.id } },
+    ]);
+
+    const group = new GroupCommit(store);
+    const prepared: string[] = [];
+    const withdrawn = new Error('the interview has finished');
+    const a = group.run(() => (prepared.push('a'), { kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'answer one', answeredAt: T1 } as const));
+    const b = group.run(() => {
+      prepared.push('b');
+      throw withdrawn;
+    });
+    const c = group.run(() => (prepared.push('c'), { kind: 'answer', sessionId: 's-1', turnId: 't-3', text: 'answer three', answeredAt: T1 } as const));
+    // prepare runs when the batch goes out, not when the write is asked for
+    expect(prepared).toEqual([]);
+
+    const [ra, rb, rc] = await Promise.allSettled([a, b, c]);
+    expect(prepared).toEqual(['a', 'b', 'c']);
+    expect(ra).toEqual({ status: 'fulfilled', value: true });
+    expect(rb).toEqual({ status: 'rejected', reason: withdrawn });
+    expect(rc).toEqual({ status: 'fulfilled', value: true });
+
+    expect(store.transcript.turns('s-1').map((t) => [t.id, t.status, t.answer])).toEqual([
+      ['t-1', 'answered', 'answer one'],
+      ['t-2', 'asked', null],
+      ['t-3', 'answered', 'answer three'],
+    ]);
+    const other = new Database(path, { readonly: true });
+    try {
+      expect(other.prepare(`SELECT turn_id, text FROM messages WHERE role = 'candidate' ORDER BY seq`).all()).toEqual([
+        { turn_id: 't-1', text: 'answer one' },
+        { turn_id: 't-3', text: 'answer three' },
+      ]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a unit that fails in the store rejects alone; a conditional unit that changes nothing resolves false', async () => {
+    const store = openStore();
+    await store.write(startUnit('s-1', 't-1'), { durable: true });
+    await store.write({ kind: 'ask', turn: bankTurn('s-1', 't-2', 2) });
+    const group = new GroupCommit(store);
+    const ok = group.run(() => ({ kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'mine', answeredAt: T1 }) as const);
+    const bad = group.run(() => ({ kind: 'ask', turn: bankTurn('ghost', 't-ghost') }) as const);
+    const repeat = group.run(() => ({ kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'again', answeredAt: T2 }) as const);
+    const other = group.run(() => ({ kind: 'answer', sessionId: 's-1', turnId: 't-2', text: 'second', answeredAt: T1 }) as const);
+    const settled = await Promise.allSettled([ok, bad, repeat, other]);
+    expect(settled[0]).toEqual({ status: 'fulfilled', value: true });
+    expect(settled[1]!.status).toBe('rejected');
+    expect(String((settled[1] as PromiseRejectedResult).reason)).toMatch(/store write failed: FOREIGN KEY constraint failed/);
+    // same batch, after 'mine': the turn is no longer 'asked'
+    expect(settled[2]).toEqual({ status: 'fulfilled', value: false });
+    expect(settled[3]).toEqual({ status: 'fulfilled', value: true });
+    expect(store.transcript.turn('t-1')!.answer).toBe('mine');
+    expect(store.transcript.turn('t-2')!.answer).toBe('second');
+    expect(store.transcript.turn('t-ghost')).toBeUndefined();
+  });
+
+  it('writes asked for in later ticks go out in later batches and still resolve', async () => {
+    const store = openStore();
+    await store.write(startUnit('s-1', 't-1'), { durable: true });
+    const group = new GroupCommit(store);
+    const first = group.run(() => ({ kind: 'ask', turn: bankTurn('s-1', 't-2', 2) }) as const);
+    await new Promise((r) => setImmediate(r));
+    const second = group.run(() => ({ kind: 'answer', sessionId: 's-1', turnId: 't-2', text: 'later', answeredAt: T1 }) as const);
+    await expect(first).resolves.toBeUndefined();
+    await expect(second).resolves.toBe(true);
+    expect(store.transcript.turn('t-2')).toMatchObject({ status: 'answered', answer: 'later' });
+  });
+});
+
+describe('store.close', () => {
+  it('commits the writes asked for before close, then refuses new ones', async () => {
+    const path = tempDbPath();
+    const store = createStore(path);
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 8; i++) {
+      writes.push(store.write(startUnit(`s-${i}`, `t-${i}`), { durable: i % 2 === 0 }));
+      writes.push(store.write({ kind: 'ask', turn: bankTurn(`s-${i}`, `t-${i}-2`, 2) }, { durable: i % 2 === 1 }));
+    }
+    writes.push(store.writeAll([{ kind: 'answer', sessionId: 's-0', turnId: 't-0', text: 'just in time', answeredAt: T1 }], { durable: true }));
+    await store.close();
+    const settled = await Promise.allSettled(writes);
+    expect(settled.map((s) => s.status)).toEqual(writes.map(() => 'fulfilled'));
+    expect((settled.at(-1) as PromiseFulfilledResult<unknown>).value).toEqual([{ ok: true, value: true }]);
+    expect(store.db.open).toBe(false);
+    await expect(store.write(startUnit('late', 't-late'))).rejects.toThrow(/store write failed: the worker is closed/);
+
+    const fresh = new Database(path, { readonly: true });
+    try {
+      expect(count(fresh, 'SELECT count(*) AS n FROM sessions')).toBe(8);
+      expect(count(fresh, 'SELECT count(*) AS n FROM turns')).toBe(16);
+      expect(count(fresh, 'SELECT count(*) AS n FROM messages')).toBe(17);
+      expect(count(fresh, `SELECT count(*) AS n FROM sessions WHERE id = 'late'`)).toBe(0);
+      expect(fresh.prepare(`SELECT answer FROM turns WHERE id = 't-0'`).get()).toEqual({ answer: 'just in time' });
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it('closing twice is harmless, and a store closed with nothing written still opens cleanly', async () => {
+    const path = tempDbPath();
+    const store = createStore(path);
+    await store.close();
+    await store.close();
+    const again = openStore(path);
+    await again.write(startUnit('s-1', 't-1'), { durable: true });
+    expect(again.sessions.countActive()).toBe(1);
+  });
+});
+
+describe('WalSync', () => {
+  it('many concurrent syncs of a real WAL file all resolve, sharing the sync after the one under way', async () => {
+    const path = tempDbPath();
+    const db = new Database(path);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.exec('CREATE TABLE t (n INTEGER)');
+      const insert = db.prepare('INSERT INTO t (n) VALUES (?)');
+      insert.run(0);
+      const wal = new WalSync(`${path}-wal`);
+
+      const first = wal.sync();
+      const waiting = Array.from({ length: 50 }, (_, i) => {
+        insert.run(i + 1);
+        return wal.sync();
+      });
+      // one sync is under way: everyone arriving meanwhile waits for the single next one
+      expect(new Set(waiting).size).toBe(1);
+      expect(waiting[0]).not.toBe(first);
+      await expect(Promise.all([first, ...waiting])).resolves.toHaveLength(51);
+
+      // and again, in rounds, with commits in between
+      for (let round = 0; round < 5; round++) {
+        const batch = Array.from({ length: 20 }, (_, i) => (insert.run(round * 100 + i), wal.sync()));
+        await Promise.all(batch);
+      }
+      const after = wal.sync();
+      expect(after).not.toBe(waiting[0]);
+      await after;
+      wal.close();
+      expect((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(151);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('with no path (an in-memory database) resolves at once, and close does nothing', async () => {
+    const wal = new WalSync(undefined);
+    let resolved = false;
+    const p = wal.sync().then(() => {
+      resolved = true;
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(resolved).toBe(true);
+    await p;
+    expect(() => wal.close()).not.toThrow();
+  });
+});
