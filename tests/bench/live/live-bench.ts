@@ -180,7 +180,7 @@ export async function liveBench(options: BenchOptions): Promise<BenchOutcome> {
 
   printTable(
     `live: answer:submit -> assessment:result (client side, ms), steady state: answers submitted ${RAMP_MS / 1000} s after launch until candidates stop starting interviews`,
-    ['server', 'N', 'offered/s', 'answers', 'answers/s', 'p50', 'p95', 'p99', 'max', 'ack p99', 'connect p99', 'follow-ups', 'srv CPU', 'srv RSS', 'gen CPU', 'gen lag p99', 'commit p50/p99', 'others CPU', 'errors'],
+    ['server', 'N', 'offered/s', 'answers', 'answers/s', 'p50', 'p95', 'p99', 'max', 'ack p50/p99', 'connect p99', 'follow-ups', 'srv CPU', 'srv RSS', 'gen CPU', 'gen lag p99', 'commit p50/p99', 'others CPU', 'errors'],
     runs.map((r) => [
       r.target,
       String(r.n),
@@ -191,7 +191,7 @@ export async function liveBench(options: BenchOptions): Promise<BenchOutcome> {
       fmt(r.latency.p95, 2),
       fmt(r.latency.p99, 2),
       fmt(r.latency.max, 1),
-      fmt(r.ack.p99, 2),
+      `${fmt(r.ack.p50, 2)}/${fmt(r.ack.p99, 1)}`,
       fmt(r.connect.p99, 1),
       String(r.result.followUpQuestions),
       `${fmt(r.cpuPercent, 0)}%`,
