@@ -8,10 +8,11 @@ export type Db = Database.Database;
 /**
  * Opens (and creates, with its folder) the SQLite file and brings its schema up to date.
  *
- * synchronous = FULL: in WAL mode NORMAL may lose the last transactions on power loss or an OS crash,
- * and an answer is acknowledged to the candidate only after its transaction commits. FULL makes that
- * acknowledgement a promise that survives power loss, for one extra fsync per commit, which is cheap
- * next to a human typing an answer.
+ * synchronous = FULL: in WAL mode NORMAL may lose the last transactions on power loss or an OS crash.
+ * FULL is the safe default for any connection that writes directly (tools, tests). The interview's
+ * own writes go through the writer thread instead (store-writer.ts), whose connection commits with
+ * NORMAL and syncs the WAL itself, off its event loop, before a durable write is acknowledged
+ * (wal-sync.ts): the same promise to the candidate, without a thread sitting in every fsync.
  */
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
