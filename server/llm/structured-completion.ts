@@ -45,10 +45,18 @@ export type StructuredResult<T> =
     }
   | { ok: false; reason: LlmFailureReason; detail: string; usage: Usage; attempts: number };
 
+/** Converting a schema walks all of it; a few schemas serve every request, so each is converted once. */
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
 /** `z.toJSONSchema` output trimmed for chat-completions `response_format` (no `$schema` key). */
 export function jsonSchemaFor(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dropped, ...rest } = z.toJSONSchema(schema, { target: 'draft-7' }) as Record<string, unknown>;
-  return rest;
+  let converted = jsonSchemas.get(schema);
+  if (!converted) {
+    const { $schema: _dropped, ...rest } = z.toJSONSchema(schema, { target: 'draft-7' }) as Record<string, unknown>;
+    converted = rest;
+    jsonSchemas.set(schema, converted);
+  }
+  return converted;
 }
 
 type Validation<T> = { ok: true; value: T } | { ok: false; problem: string };
