@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Assessment } from '../../../server/scoring/assessment.js';
 import type { Store } from '../../../server/store/store.js';
+import type { NewSession, NewTurn } from '../../../server/store/write-units.js';
 import { summarise, type Summary } from '../support/stats.js';
 
 /**
@@ -22,42 +23,54 @@ export interface WriteFigures {
 
 const ANSWERS_PER_INTERVIEW = 7;
 
+const now = () => new Date().toISOString();
+
+/** A session as the bench writes it: the shape the service writes, without frozen questions. */
+function benchSession(id: string): NewSession {
+  return {
+    id,
+    tokenHash: 'x'.repeat(64),
+    candidate: null,
+    bankId: 'senior-backend',
+    mode: 'practice',
+    level: 'mixed',
+    topics: [],
+    followUps: 1,
+    questionIds: ['a', 'b', 'c', 'd', 'e'],
+    clientIp: '127.0.0.1',
+    createdAt: now(),
+    retryOf: null,
+    questions: null,
+  };
+}
+
+/** A bank question turn just asked. */
+function benchTurn(sessionId: string, index: number, id: string = randomUUID()): NewTurn {
+  return {
+    id,
+    sessionId,
+    questionIndex: index,
+    questionId: 'sql-vs-nosql',
+    kind: 'bank',
+    parentTurnId: null,
+    pointId: null,
+    text: 'What are the key differences between SQL and NoSQL databases, and when would you choose one over the other?',
+    askedAt: now(),
+  };
+}
+
 export function runWriteCycles(store: Store, assessment: Assessment, answerText: string, budgetMs: number, maxAnswers: number): WriteFigures {
   const answerTx: number[] = [];
   let answers = 0;
   let messages = 0;
   let transactions = 0;
-  const now = () => new Date().toISOString();
   const started = performance.now();
   while (answers < maxAnswers && performance.now() - started < budgetMs) {
     const sessionId = randomUUID();
     let turnId = randomUUID();
-    const turn = (index: number, id: string) => ({
-      id,
-      sessionId,
-      questionIndex: index,
-      questionId: 'sql-vs-nosql',
-      kind: 'bank' as const,
-      parentTurnId: null,
-      pointId: null,
-      text: 'What are the key differences between SQL and NoSQL databases, and when would you choose one over the other?',
-      askedAt: now(),
-    });
+    const turn = (index: number, id: string) => benchTurn(sessionId, index, id);
     store.transaction(() => {
-      store.sessions.create({
-        id: sessionId,
-        tokenHash: 'x'.repeat(64),
-        candidate: null,
-        bankId: 'senior-backend',
-        mode: 'practice',
-        level: 'mixed',
-        topics: [],
-        followUps: 1,
-        questionIds: ['a', 'b', 'c', 'd', 'e'],
-        clientIp: '127.0.0.1',
-        createdAt: now(),
-        retryOf: null,
-      });
+      store.sessions.create(benchSession(sessionId));
       store.transcript.ask(turn(1, turnId));
     });
     transactions += 1;
@@ -97,47 +110,15 @@ export async function runWriterCycles(store: Store, assessment: Assessment, answ
   let answers = 0;
   let messages = 0;
   let transactions = 0;
-  const now = () => new Date().toISOString();
   // the thread takes a moment to load; that is start-up, not write time
   await store.write({ kind: 'complete', sessionId: 'warm-up', overall: 0, completedAt: now() });
   const started = performance.now();
   const pipeline = async () => {
     while (performance.now() - started < budgetMs) {
       const sessionId = randomUUID();
-      const turn = (index: number) => ({
-        id: randomUUID(),
-        sessionId,
-        questionIndex: index,
-        questionId: 'sql-vs-nosql',
-        kind: 'bank' as const,
-        parentTurnId: null,
-        pointId: null,
-        text: 'What are the key differences between SQL and NoSQL databases, and when would you choose one over the other?',
-        askedAt: now(),
-      });
+      const turn = (index: number) => benchTurn(sessionId, index);
       let current = turn(1);
-      await store.write(
-        {
-          kind: 'start',
-          session: {
-            id: sessionId,
-            tokenHash: 'x'.repeat(64),
-            candidate: null,
-            bankId: 'senior-backend',
-            mode: 'practice',
-            level: 'mixed',
-            topics: [],
-            followUps: 1,
-            questionIds: ['a', 'b', 'c', 'd', 'e'],
-            clientIp: '127.0.0.1',
-            createdAt: now(),
-            retryOf: null,
-            questions: null,
-          },
-          turn: current,
-        },
-        { durable: true },
-      );
+      await store.write({ kind: 'start', session: benchSession(sessionId), turn: current }, { durable: true });
       transactions += 1;
       messages += 1;
       for (let i = 1; i <= ANSWERS_PER_INTERVIEW; i++) {
