@@ -103,7 +103,7 @@ async function drive(target: Target, n: number, options: BenchOptions, profile?:
     runForResult<GeneratorResult>(['--import', 'tsx', benchFile('live/load-generator.ts'), JSON.stringify(config)], {
       cwd: REPO_ROOT,
       label,
-      timeoutMs: config.durationMs + config.rampMs + 15 * TIMEOUT_MS,
+      timeoutMs: config.durationMs + config.rampMs + 15 * (TIMEOUT_MS + config.thinkMs[1]),
       onErrLine: (line) => console.error(`  generator: ${line}`),
     });
   try {

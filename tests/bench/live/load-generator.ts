@@ -61,8 +61,9 @@ async function main(): Promise<void> {
     };
     return runCandidate(plan, stats).finally(() => (running -= 1));
   });
-  // Bounded: an interview takes ~10 s at the default think time; anything still running after this is stuck.
-  const hardDeadlineMs = config.durationMs + config.rampMs + 12 * config.timeoutMs;
+  // Bounded: the last interview starts by durationMs and has at most 10 answers, each after a think
+  // time and within a timeout; anything still running well after that is stuck.
+  const hardDeadlineMs = config.durationMs + config.rampMs + 12 * (config.timeoutMs + config.thinkMs[1]);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(all), new Promise<void>((r) => (timer = setTimeout(r, hardDeadlineMs)))]);
   clearTimeout(timer);
