@@ -48,7 +48,7 @@ function main(): number {
     }
     throw err;
   } finally {
-    store.close();
+    void store.close();
   }
 }
 

@@ -76,8 +76,10 @@ export class InterviewService {
   private readonly states: SessionStates;
   /** answers arriving together share one durable commit */
   private readonly answers: GroupCommit;
-  /** answers committed or committing but not yet on disk, by session: finishing and draining wait for them */
-  private readonly storing = new Map<string, Promise<unknown>>();
+  /** answers committed or committing but not yet on disk, by session: finishing and draining wait for all of them */
+  private readonly storing = new Map<string, Set<Promise<unknown>>>();
+  /** interviews being started, by client address: they count against MAX_SESSIONS_PER_IP before they are stored */
+  private readonly starting = new Map<string, number>();
 
   constructor(deps: InterviewServiceDeps) {
     this.deps = deps;
@@ -93,7 +95,8 @@ export class InterviewService {
     const bank = payload.bank ? banks.bank(payload.bank) : banks.defaultBank();
     if (!bank) throw new AppError('NOT_FOUND', `No question bank named "${payload.bank}".`);
     const recent = new Date(this.now().getTime() - ABANDONED_AFTER_MS).toISOString();
-    if (ctx.clientIp && !ctx.exempt && config.MAX_SESSIONS_PER_IP > 0 && store.sessions.countActiveByIp(ctx.clientIp, recent) >= config.MAX_SESSIONS_PER_IP) {
+    const limitedIp = ctx.clientIp && !ctx.exempt && config.MAX_SESSIONS_PER_IP > 0 ? ctx.clientIp : undefined;
+    if (limitedIp && store.sessions.countActiveByIp(limitedIp, recent) + (this.starting.get(limitedIp) ?? 0) >= config.MAX_SESSIONS_PER_IP) {
       throw new AppError('RATE_LIMITED', 'Too many unfinished interviews from this address. Finish or end one first.');
     }
     const level = payload.level ?? 'mixed';
@@ -126,7 +129,16 @@ export class InterviewService {
       questions,
     };
     const turn = askedTurn(sessionId, 1, { questionIndex: 1, questionId: first.id, kind: 'bank', parentTurnId: null, pointId: null, text: first.question, askedAt: at });
-    await store.write({ kind: 'start', session, turn }, { durable: true });
+    if (limitedIp) this.starting.set(limitedIp, (this.starting.get(limitedIp) ?? 0) + 1);
+    try {
+      await store.write({ kind: 'start', session, turn }, { durable: true });
+    } finally {
+      if (limitedIp) {
+        const n = (this.starting.get(limitedIp) ?? 1) - 1;
+        if (n > 0) this.starting.set(limitedIp, n);
+        else this.starting.delete(limitedIp);
+      }
+    }
     this.states.remember({ session, turns: [turn], assessments: new Map() });
     const turnId = turn.id;
     this.deps.logger.info({ sessionId, bank: bank.id, level, count: questions.length }, 'interview started');
@@ -200,7 +212,7 @@ export class InterviewService {
     }
     const turn = state.turns.findLast((t) => t.id === turnId);
     if (!turn) throw new AppError('NOT_FOUND', 'No such question in this interview.');
-    if (turn.status !== 'asked') return repeatOf(turn, text);
+    if (turn.status !== 'asked') return this.repeatOf(turn, text);
     this.assertTakingAnswers(state);
 
     const answeredAt = this.now().toISOString();
@@ -210,14 +222,24 @@ export class InterviewService {
       this.assertTakingAnswers(state);
       return { kind: 'answer', sessionId, turnId, text, answeredAt } as const;
     });
-    this.storing.set(sessionId, write);
+    const inFlight = this.storing.get(sessionId) ?? new Set();
+    this.storing.set(sessionId, inFlight.add(write));
     let stored: unknown;
     try {
       stored = await write;
+    } catch (err) {
+      // it may have committed before failing (an fsync error, the writer thread dying): read it afresh
+      this.forgetIfHeld(state);
+      throw err;
     } finally {
-      if (this.storing.get(sessionId) === write) this.storing.delete(sessionId);
+      inFlight.delete(write);
+      if (inFlight.size === 0 && this.storing.get(sessionId) === inFlight) this.storing.delete(sessionId);
     }
-    if (!stored) return repeatOf(turn, text);
+    if (!stored) {
+      // the store had it answered already while memory did not: memory is behind, so it is read again
+      this.forgetIfHeld(state);
+      return this.repeatOf(this.states.get(sessionId)?.turns.findLast((t) => t.id === turnId) ?? turn, text);
+    }
     this.committed(state, () => {
       turn.answer = text;
       turn.answeredAt = answeredAt;
@@ -239,8 +261,8 @@ export class InterviewService {
       // from here on the session asks nothing new: answers already stored are scored, then it completes
       this.finishing.add(sessionId);
       try {
-        // an answer already on its way to the disk is scored first: it may be acknowledged any moment
-        await this.storing.get(sessionId)?.catch(() => {});
+        // answers already on their way to the disk are scored first: each may be acknowledged any moment
+        await Promise.allSettled([...(this.storing.get(sessionId) ?? [])]);
         await this.advance(sessionId);
         await this.enqueue(sessionId, () => this.complete(this.requireState(sessionId)));
       } finally {
@@ -274,7 +296,7 @@ export class InterviewService {
   async drain(timeoutMs: number): Promise<boolean> {
     this.closing = true;
     // answers on their way to the disk first: once stored, each queues the scoring that is waited for next
-    const all = Promise.allSettled([...this.storing.values()])
+    const all = Promise.allSettled([...this.storing.values()].flatMap((writes) => [...writes]))
       .then(() => Promise.allSettled([...this.running.values()]))
       .then(() => true);
     const timer = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
@@ -337,7 +359,7 @@ export class InterviewService {
             text: isFollowUp ? await this.followUpText(next.question, next.point, turns) : next.question.question,
             askedAt: this.now().toISOString(),
           });
-          // not durable: if power loss takes it back, start-up asks the next question again
+          // not durable: if power loss takes it back, the candidate's resume asks the next question again
           await store.write({ kind: 'ask', turn });
           this.committed(state, () => turns.push(turn));
           this.deps.events.question(sessionId, this.questionEvent(session, turn));
@@ -399,15 +421,13 @@ export class InterviewService {
     const plan = this.planFor(session);
     const overall = overallScore(plan, turns, assessments);
     const completedAt = this.now().toISOString();
-    // not durable: lost, the session is still active at start-up and completes again
-    const changed = await store.write({ kind: 'complete', sessionId: session.id, overall, completedAt });
+    // durable, once an interview: the client is told it is over, and nothing at start-up would complete it again
+    const changed = await store.write({ kind: 'complete', sessionId: session.id, overall, completedAt }, { durable: true });
     if (!changed) return;
-    this.committed(state, () => {
-      session.status = 'complete';
-      session.overall = overall;
-      session.completedAt = completedAt;
-    });
-    await this.deps.reports.writeFinal(session.id, this.now(), state);
+    const completed = { ...session, status: 'complete' as const, overall, completedAt };
+    this.committed(state, () => Object.assign(session, completed));
+    // built from the session as stored, whether or not this state object was still the one held
+    await this.deps.reports.writeFinal(session.id, this.now(), { session: completed, turns, assessments });
     // a finished interview is only read again for its report, which the store serves
     this.states.forget(session.id);
     if (session.mode === 'realistic') {
@@ -427,6 +447,24 @@ export class InterviewService {
   private committed(state: SessionState, apply: () => void): void {
     if (this.states.peek(state.session.id) === state) apply();
     else this.states.forget(state.session.id);
+  }
+
+  /**
+   * An answer to a turn already answered: the same text again is a client's retry, acknowledged again
+   * once everything committed so far is on disk (the first copy may have been committed but not yet
+   * synced, and read back from the store); other text is a conflict.
+   */
+  private async repeatOf(turn: TurnRow, text: string): Promise<SubmitResult> {
+    if (turn.answer !== text) throw new AppError('CONFLICT', 'That question has already been answered.');
+    await this.deps.store.writeAll([], { durable: true });
+    // if the first copy's acknowledgement failed (an fsync error), nothing has set it scoring yet
+    if (turn.status === 'answered') this.advance(turn.sessionId).catch(() => {});
+    return { turnId: turn.id };
+  }
+
+  /** Drops the session's state if it is this one (not one read afresh meanwhile), so the next use reads the store. */
+  private forgetIfHeld(state: SessionState): void {
+    if (this.states.peek(state.session.id) === state) this.states.forget(state.session.id);
   }
 
   private questionEvent(session: SessionRow, turn: TurnRow): QuestionEvent {
@@ -476,12 +514,6 @@ function pickQuestions(questions: readonly Question[], ids: readonly string[]): 
 /** A turn just asked, as the store will hold it. */
 function askedTurn(sessionId: string, seq: number, t: Pick<TurnRow, 'questionIndex' | 'questionId' | 'kind' | 'parentTurnId' | 'pointId' | 'text' | 'askedAt'>): TurnRow {
   return { id: randomUUID(), sessionId, seq, ...t, answer: null, answeredAt: null, status: 'asked' };
-}
-
-/** An answer to a turn already answered: the same text again is a client's retry and is acknowledged again. */
-function repeatOf(turn: TurnRow, text: string): SubmitResult {
-  if (turn.answer === text) return { turnId: turn.id };
-  throw new AppError('CONFLICT', 'That question has already been answered.');
 }
 
 function toTurnState(t: TurnRow, assessment: Assessment | undefined): TurnState {

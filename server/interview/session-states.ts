@@ -30,9 +30,13 @@ export class SessionStates {
       // most recently used last: re-inserting moves it to the end of the map's order
       this.states.delete(sessionId);
     } else {
-      const session = this.store.sessions.get(sessionId);
-      if (!session) return undefined;
-      state = { session, turns: this.store.transcript.turns(sessionId), assessments: this.store.assessments.forSession(sessionId) };
+      // one read transaction: the three reads see the same moment, not a write landing in between
+      const read = this.store.transaction(() => {
+        const session = this.store.sessions.get(sessionId);
+        return session && { session, turns: this.store.transcript.turns(sessionId), assessments: this.store.assessments.forSession(sessionId) };
+      });
+      if (!read) return undefined;
+      state = read;
     }
     this.remember(state);
     return state;

@@ -84,10 +84,18 @@ export function clientIpOf(socket: Socket): string {
 /** Thin handlers: validate, call the interview service, acknowledge, join the session's room. */
 export function registerSocketHandlers(io: InterviewServer, service: InterviewService, config: Config, logger: Logger): void {
   const connectionsByIp = new Map<string, number>();
+  let loopbackSeen = false;
 
   io.use((socket, next) => {
     const ip = clientIpOf(socket);
     if (!perAddressLimitsApply(config, ip)) {
+      if (!loopbackSeen) {
+        loopbackSeen = true;
+        logger.warn(
+          { ip },
+          'a client on this machine connected: it is exempt from the per-address limits (LIMIT_LOOPBACK=off). Behind a reverse proxy on this host that exempts every client; limit at the proxy.',
+        );
+      }
       next();
       return;
     }

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './database.js';
 import { SessionRepository } from './session-repository.js';
@@ -20,7 +21,8 @@ const port = parentPort!;
 const { path } = (workerData as { data: { path: string } }).data;
 const db = openDatabase(path);
 db.pragma('synchronous = NORMAL');
-const wal = new WalSync(`${path}-wal`);
+// SQLite keeps the WAL beside the real file, not beside a symbolic link to it
+const wal = new WalSync(`${realpathSync(path)}-wal`);
 const repos: Repositories = {
   sessions: new SessionRepository(db),
   transcript: new TranscriptRepository(db),

@@ -17,7 +17,9 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   /**
    * Applies one write and resolves once it has committed; a durable one once it is on disk (fsync),
-   * so it may be acknowledged. A non-durable write is one start-up recovery can redo (see applyBatch).
+   * so it may be acknowledged. A non-durable write is one that can be redone if power loss takes it
+   * back: an assessment (start-up scores the answer again), a next question (asked again on resume),
+   * a report (start-up writes it again).
    */
   write<U extends WriteUnit>(unit: U, opts?: { durable?: boolean }): Promise<WriteResult<U>>;
   /** Several independent writes in one commit; each succeeds or fails alone. */
