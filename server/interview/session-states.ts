@@ -56,8 +56,4 @@ export class SessionStates {
   forget(sessionId: string): void {
     this.states.delete(sessionId);
   }
-
-  get size(): number {
-    return this.states.size;
-  }
 }

@@ -13,7 +13,10 @@ export interface Store {
   readonly transcript: TranscriptRepository;
   readonly assessments: AssessmentRepository;
   readonly reports: ReportRepository;
-  /** A transaction on this thread's connection, committed durably. For tools and tests; the service uses `write`. */
+  /**
+   * A transaction on this thread's connection, committed durably: for several reads that must see
+   * one moment, and for tools and tests. The interview's writes go through `write`.
+   */
   transaction<T>(fn: () => T): T;
   /**
    * Applies one write and resolves once it has committed; a durable one once it is on disk (fsync),

@@ -57,24 +57,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Server
     },
     ...(options.onErrLine ? { onErrLine: options.onErrLine } : {}),
   });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHttp(`${url}/api/health`, proc);
-  } catch (err) {
-    await proc.stop(2_000);
-    scratch.remove();
-    throw err;
-  }
-  return {
-    url,
-    pid: proc.pid,
-    proc,
-    dbPath,
-    async stop() {
-      await proc.stop();
-      scratch.remove();
-    },
-  };
+  return whenReady(proc, port, '/api/health', dbPath, scratch);
 }
 
 /** The floor: a bare socket.io + SQLite server speaking the same protocol (tests/bench/live/floor-server.ts). */
@@ -86,9 +69,14 @@ export async function startFloor(options: { synchronous: string; nodeArgs?: read
     cwd: REPO_ROOT,
     env: { PORT: String(port), DATABASE_PATH: dbPath, FLOOR_SYNCHRONOUS: options.synchronous },
   });
+  return whenReady(proc, port, '/health', dbPath, scratch);
+}
+
+/** Waits for the server's health check; stops it and removes its scratch folder if it never answers. */
+async function whenReady(proc: NodeChild, port: number, healthPath: string, dbPath: string, scratch: { remove(): void }): Promise<ServerProcess> {
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/health`, proc);
+    await waitForHttp(`${url}${healthPath}`, proc);
   } catch (err) {
     await proc.stop(2_000);
     scratch.remove();
