@@ -21,13 +21,13 @@ import type {
   SubmitResult,
 } from '../realtime/contract.js';
 import type { InterviewEvents } from './interview-events.js';
-import { nextStep, type InterviewPlan, type TurnState } from './interview-machine.js';
+import { nextStep, type InterviewPlan, type NextStep, type TurnState } from './interview-machine.js';
 import { finalQuestionScore } from './final-score.js';
 import { plannedQuestions } from './planned-questions.js';
 import { hashToken, newSessionToken, tokenMatches } from './session-token.js';
 import type { ReportService } from '../reports/report-service.js';
 import type { FollowUpWriter } from './follow-up.js';
-import { SessionStates, type SessionState } from './session-states.js';
+import { SessionStates, type EarlyScore, type SessionState } from './session-states.js';
 
 export interface InterviewServiceDeps {
   config: Config;
@@ -78,6 +78,8 @@ export class InterviewService {
   private readonly answers: GroupCommit;
   /** answers committed or committing but not yet on disk, by session: finishing and draining wait for all of them */
   private readonly storing = new Map<string, Set<Promise<unknown>>>();
+  /** scoring begun while the answer was on its way to disk, by turn id: scoreTurn takes it from here */
+  private readonly early = new Map<string, EarlyScore>();
   /** interviews being started, by client address: they count against MAX_SESSIONS_PER_IP before they are stored */
   private readonly starting = new Map<string, number>();
 
@@ -216,6 +218,8 @@ export class InterviewService {
     this.assertTakingAnswers(state);
 
     const answeredAt = this.now().toISOString();
+    // scoring needs only the text, so it runs while the answer is being synced; it is stored only after the answer
+    const early = this.scoreEarly(state, turn, text);
     const write = this.answers.run(() => {
       // checked again when the batch goes out: the interview may have been ended, or the server begun to close, meanwhile
       this.assertOpen();
@@ -228,6 +232,7 @@ export class InterviewService {
     try {
       stored = await write;
     } catch (err) {
+      this.dropEarly(turn.id, early);
       // it may have committed before failing (an fsync error, the writer thread dying): read it afresh
       this.forgetIfHeld(state);
       throw err;
@@ -236,6 +241,7 @@ export class InterviewService {
       if (inFlight.size === 0 && this.storing.get(sessionId) === inFlight) this.storing.delete(sessionId);
     }
     if (!stored) {
+      this.dropEarly(turn.id, early);
       // the store had it answered already while memory did not: memory is behind, so it is read again
       this.forgetIfHeld(state);
       return this.repeatOf(this.states.get(sessionId)?.turns.findLast((t) => t.id === turnId) ?? turn, text);
@@ -245,6 +251,8 @@ export class InterviewService {
       turn.answeredAt = answeredAt;
       turn.status = 'answered';
     });
+    // after the acknowledgement, which goes out once this returns: a narrative never precedes it
+    if (early && this.early.get(turn.id) === early) setImmediate(early.release);
     // per answer: debug, so that info stays a line per interview (the metrics count answers)
     this.deps.logger.debug({ sessionId, turnId, chars: text.length }, 'answer stored');
     this.advance(sessionId).catch(() => {
@@ -319,6 +327,7 @@ export class InterviewService {
     const settled = outcome.catch((err: unknown) => {
       // what is in memory may now be ahead of or behind the store: read it afresh next time
       this.states.forget(sessionId);
+      this.dropEarlyOf(sessionId);
       this.deps.logger.error({ sessionId, err }, 'interview step failed');
     });
     this.running.set(sessionId, settled);
@@ -349,16 +358,8 @@ export class InterviewService {
         case 'ask-question':
         case 'ask-follow-up': {
           if (this.finishing.has(sessionId)) return;
-          const isFollowUp = next.type === 'ask-follow-up';
-          const turn = askedTurn(sessionId, (turns.at(-1)?.seq ?? 0) + 1, {
-            questionIndex: next.questionIndex,
-            questionId: next.question.id,
-            kind: isFollowUp ? 'follow-up' : 'bank',
-            parentTurnId: isFollowUp ? next.parentTurnId : null,
-            pointId: isFollowUp ? next.point.id : null,
-            text: isFollowUp ? await this.followUpText(next.question, next.point, turns) : next.question.question,
-            askedAt: this.now().toISOString(),
-          });
+          const text = next.type === 'ask-follow-up' ? await this.followUpText(next.question, next.point, turns) : next.question.question;
+          const turn = this.nextTurn(sessionId, turns, next, text);
           // not durable: if power loss takes it back, the candidate's resume asks the next question again
           await store.write({ kind: 'ask', turn });
           this.committed(state, () => turns.push(turn));
@@ -370,6 +371,79 @@ export class InterviewService {
           return;
       }
     }
+  }
+
+  /** The turn that asks `next`, as the store will hold it. */
+  private nextTurn(sessionId: string, turns: readonly TurnRow[], next: Extract<NextStep, { type: 'ask-question' | 'ask-follow-up' }>, text: string): TurnRow {
+    const isFollowUp = next.type === 'ask-follow-up';
+    return askedTurn(sessionId, (turns.at(-1)?.seq ?? 0) + 1, {
+      questionIndex: next.questionIndex,
+      questionId: next.question.id,
+      kind: isFollowUp ? 'follow-up' : 'bank',
+      parentTurnId: isFollowUp ? next.parentTurnId : null,
+      pointId: isFollowUp ? next.point.id : null,
+      text,
+      askedAt: this.now().toISOString(),
+    });
+  }
+
+  /**
+   * The question that follows `turn` once it is scored, when it can be asked at once: a bank
+   * question, or a follow-up with the bank's wording. A model-written follow-up would hold back the
+   * result while it is written, so it is asked by the next step instead.
+   */
+  private followingTurn(state: SessionState, plan: InterviewPlan, turn: TurnRow, assessment: Assessment): TurnRow | undefined {
+    const { session, turns, assessments } = state;
+    if (this.finishing.has(session.id)) return undefined;
+    const next = nextStep(plan, turns.map((t) => toTurnState(t, t.id === turn.id ? assessment : assessments.get(t.id))));
+    if (next.type === 'ask-question') return this.nextTurn(session.id, turns, next, next.question.question);
+    if (next.type === 'ask-follow-up' && !this.deps.followUps) return this.nextTurn(session.id, turns, next, next.point.followUp);
+    return undefined;
+  }
+
+  /**
+   * Starts scoring an answer that is still being stored. Its narrative is held until the answer is
+   * acknowledged, and dropped if it never is. A repeat of an answer in flight starts nothing: the
+   * first copy's scoring serves both.
+   */
+  private scoreEarly({ session }: SessionState, turn: TurnRow, text: string): EarlyScore | undefined {
+    const question = this.planFor(session).questions[turn.questionIndex - 1];
+    if (this.early.has(turn.id) || !question) return undefined;
+    const emit = (delta: string) => this.deps.events.delta(session.id, { sessionId: session.id, turnId: turn.id, text: delta });
+    let held: string[] | 'live' | 'dropped' = [];
+    const onDelta = (delta: string) => (held === 'live' ? emit(delta) : held !== 'dropped' && held.push(delta));
+    const assessment = this.deps.scorer.score(scoringInputFor(question, { ...turn, answer: text }), {
+      onDelta: session.mode === 'practice' ? onDelta : undefined,
+    });
+    // awaited by scoreTurn; a dropped one is never awaited, and must not be an unhandled rejection
+    assessment.catch(() => {});
+    const entry: EarlyScore = {
+      sessionId: session.id,
+      text,
+      assessment,
+      release: () => {
+        if (!Array.isArray(held)) return;
+        const waiting = held;
+        held = 'live';
+        waiting.forEach(emit);
+      },
+      drop: () => {
+        held = 'dropped';
+      },
+    };
+    this.early.set(turn.id, entry);
+    return entry;
+  }
+
+  private dropEarly(turnId: string, early: EarlyScore | undefined): void {
+    if (!early) return;
+    early.drop();
+    if (this.early.get(turnId) === early) this.early.delete(turnId);
+  }
+
+  /** A failed step is retried from the store; scoring begun for it is not reused, so it cannot pile up. */
+  private dropEarlyOf(sessionId: string): void {
+    for (const [turnId, early] of this.early) if (early.sessionId === sessionId) this.dropEarly(turnId, early);
   }
 
   /** The model's follow-up when one is configured and behaves; the bank's otherwise. */
@@ -391,18 +465,28 @@ export class InterviewService {
     const { session } = state;
     const question = plan.questions[turn.questionIndex - 1];
     if (!question) throw new Error(`turn ${turn.id} points outside the plan`);
-    const input = scoringInputFor(question, turn);
-    const streamDeltas = session.mode === 'practice';
-    const assessment = await scorer.score(input, {
-      onDelta: streamDeltas ? (text) => events.delta(session.id, { sessionId: session.id, turnId: turn.id, text }) : undefined,
-    });
+    const early = this.early.get(turn.id);
+    this.early.delete(turn.id);
+    let assessment: Assessment;
+    if (early && early.text === turn.answer) {
+      assessment = await early.assessment;
+    } else {
+      early?.drop();
+      const streamDeltas = session.mode === 'practice';
+      assessment = await scorer.score(scoringInputFor(question, turn), {
+        onDelta: streamDeltas ? (text) => events.delta(session.id, { sessionId: session.id, turnId: turn.id, text }) : undefined,
+      });
+    }
     const scoredAt = this.now().toISOString();
-    // not durable: the answer itself is, and start-up scores an answer whose assessment was lost
-    const saved = await store.write({ kind: 'scored', sessionId: session.id, turnId: turn.id, assessment, scoredAt });
+    // asked in the same commit when it can be: one write instead of two before the candidate sees both
+    const following = this.followingTurn(state, plan, turn, assessment);
+    // not durable: the answer itself is, start-up scores an answer whose assessment was lost, and a resume asks again
+    const saved = await store.write({ kind: 'scored', sessionId: session.id, turnId: turn.id, assessment, scoredAt, ask: following });
     if (!saved) return false;
     this.committed(state, () => {
       turn.status = 'scored';
       state.assessments.set(turn.id, assessment);
+      if (following) state.turns.push(following);
     });
     this.deps.logger.debug(
       { sessionId: session.id, turnId: turn.id, scorer: assessment.scorer, overall: assessment.overall, latencyMs: Math.round(assessment.latencyMs) },
@@ -410,6 +494,7 @@ export class InterviewService {
     );
     if (turn.answeredAt) this.deps.onScored?.(Math.max(0, (Date.parse(scoredAt) - Date.parse(turn.answeredAt)) / 1000), assessment.scorer);
     if (session.mode === 'practice') events.result(session.id, { sessionId: session.id, turnId: turn.id, assessment });
+    if (following) events.question(session.id, this.questionEvent(session, following));
     return true;
   }
 
@@ -430,6 +515,7 @@ export class InterviewService {
     await this.deps.reports.writeFinal(session.id, this.now(), { session: completed, turns, assessments });
     // a finished interview is only read again for its report, which the store serves
     this.states.forget(session.id);
+    this.dropEarlyOf(session.id);
     if (session.mode === 'realistic') {
       for (const t of turns) {
         const a = assessments.get(t.id);

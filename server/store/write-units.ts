@@ -15,7 +15,8 @@ export type NewTurn = Pick<TurnRow, 'id' | 'sessionId' | 'questionIndex' | 'ques
 export type WriteUnit =
   | { kind: 'start'; session: NewSession; turn: NewTurn }
   | { kind: 'answer'; sessionId: string; turnId: string; text: string; answeredAt: string }
-  | { kind: 'scored'; sessionId: string; turnId: string; assessment: Assessment; scoredAt: string }
+  /** `ask`: the next question, asked in the same commit, and only if this answer was still waiting for its score */
+  | { kind: 'scored'; sessionId: string; turnId: string; assessment: Assessment; scoredAt: string; ask?: NewTurn }
   | { kind: 'ask'; turn: NewTurn }
   | { kind: 'complete'; sessionId: string; overall: number; completedAt: string }
   | { kind: 'report'; report: Report; createdAt: string };
@@ -51,6 +52,7 @@ export function applyUnit(repos: Repositories, unit: WriteUnit): WriteResults[Wr
     case 'scored':
       if (!repos.transcript.markScored(unit.turnId)) return false;
       repos.assessments.save(unit.sessionId, unit.turnId, unit.assessment, unit.scoredAt);
+      if (unit.ask) repos.transcript.ask(unit.ask);
       return true;
     case 'ask':
       repos.transcript.ask(unit.turn);

@@ -169,7 +169,9 @@ describe('an answer racing interview:finish', () => {
         expect(candidateMessages(sessionId, q.turnId), `round ${i}`).toEqual([]);
         expect(turns[0]).toMatchObject({ status: 'asked', answer: null, answeredAt: null });
         expect(assessments.size).toBe(0);
-        expect(scoredAnswers.has(text)).toBe(false);
+        // scoring may have begun while the answer was on its way to disk; nothing of it may show
+        expect(scoredAnswers.get(text) ?? 0).toBeLessThanOrEqual(1);
+        expect(log.of('assessment:result')).toEqual([]);
         expect(complete.overall).toBe(0);
       }
       // the report on disk agrees with what was acknowledged

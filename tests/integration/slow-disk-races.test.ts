@@ -12,6 +12,8 @@ import { ReportService } from '../../server/reports/report-service.js';
 import { InterviewService } from '../../server/interview/interview-service.js';
 import type { InterviewEvents } from '../../server/interview/interview-events.js';
 import { silentLogger } from '../../server/logger.js';
+import type { Scorer } from '../../server/scoring/scorer.js';
+import type { FollowUpWriter } from '../../server/interview/follow-up.js';
 
 /**
  * The interview service over a real store whose disk is slow or fails: durable replies held back
@@ -37,9 +39,10 @@ function freshStore(): Store {
 }
 
 /** The real store with durable replies held back `syncMs` after the commit; `failFirstAnswerSync` makes one fail after committing. */
-function slowDisk(store: Store, syncMs: number, options: { failFirstAnswerSync?: boolean; completeMs?: number } = {}): Store {
+function slowDisk(store: Store, syncMs: number, options: { failFirstAnswerSync?: boolean; completeMs?: number; written?: string[] } = {}): Store {
   let failed = false;
   const writeAll = async (units: WriteUnit[], opts: { durable?: boolean } = {}): Promise<UnitOutcome[]> => {
+    options.written?.push(units.map((u) => (u.kind === 'scored' && u.ask ? 'scored+ask' : u.kind)).join(','));
     const out = await store.writeAll(units, opts);
     if (units.some((u) => u.kind === 'complete') && options.completeMs) await new Promise((r) => setTimeout(r, options.completeMs));
     if (opts.durable) {
@@ -61,17 +64,17 @@ function slowDisk(store: Store, syncMs: number, options: { failFirstAnswerSync?:
   });
 }
 
-function serviceOver(store: Store, overrides: Record<string, string | number> = {}) {
+function serviceOver(store: Store, overrides: Record<string, string | number> = {}, scorer: Scorer = createOfflineScorer(), followUps?: FollowUpWriter) {
   const events: string[] = [];
   const sink: InterviewEvents = {
     question: (_s, p) => events.push(`question ${p.turnId}`),
-    delta: () => {},
+    delta: (_s, p) => events.push(`delta ${p.turnId} ${p.text}`),
     result: (_s, p) => events.push(`result ${p.turnId}`),
     complete: (_s, p) => events.push(`complete ${p.overall}`),
   };
   const config = configFor({ DATABASE_PATH: 'unused', LOG_LEVEL: 'silent', ...overrides });
   const reports = new ReportService(store, banks, silentLogger);
-  const service = new InterviewService({ config, store, banks, scorer: createOfflineScorer(), logger: silentLogger, reports, events: sink });
+  const service = new InterviewService({ config, store, banks, scorer, logger: silentLogger, reports, events: sink, followUps });
   return { service, events };
 }
 
@@ -170,5 +173,72 @@ describe('the database reached through a symbolic link', () => {
     );
     expect(store.sessions.get(id)?.id).toBe(id);
     expect(readdirSync(join(dir, 'real'))).toContain('db.sqlite-wal');
+  });
+});
+
+/** The offline scorer, streaming two pieces of narrative the moment it is asked, the way a model's reply might arrive. */
+function streamingScorer(calls: string[]): Scorer {
+  const offline = createOfflineScorer();
+  return {
+    kind: 'llm',
+    score(input, options) {
+      calls.push(input.answer);
+      options?.onDelta?.('Good ');
+      options?.onDelta?.('start.');
+      return offline.score(input);
+    },
+  };
+}
+
+describe('scoring that begins while the answer is being synced', () => {
+  it('streams nothing before the acknowledgement, scores once, and asks the next question in the same write as the assessment', async () => {
+    const real = freshStore();
+    const calls: string[] = [];
+    const written: string[] = [];
+    const { service, events } = serviceOver(slowDisk(real, 40, { written }), {}, streamingScorer(calls));
+    const { result, first } = await service.start({ questionIds: ['docker', 'cap-theorem'], followUps: 0 });
+    const acked = service.submitAnswer(result.sessionId, first.turnId, DOCKER).then(() => events.push('ack'));
+    await new Promise((r) => setTimeout(r, 20));
+    // committed, not yet synced: scoring has begun, and none of it has been shown
+    expect(calls).toEqual([DOCKER]);
+    expect(events).toEqual([]);
+    await acked;
+    await until(() => events.some((e) => e.startsWith('question')));
+    const second = real.transcript.turns(result.sessionId)[1]!;
+    expect(events).toEqual(['ack', `delta ${first.turnId} Good `, `delta ${first.turnId} start.`, `result ${first.turnId}`, `question ${second.id}`]);
+    expect(calls).toHaveLength(1);
+    expect(written).toEqual(['start', 'answer', 'scored+ask']);
+    expect(second).toMatchObject({ seq: 2, questionId: 'cap-theorem', status: 'asked' });
+    expect(real.assessments.forSession(result.sessionId).has(first.turnId)).toBe(true);
+  });
+
+  it('never streams the narrative of an answer that was not acknowledged', async () => {
+    const real = freshStore();
+    const calls: string[] = [];
+    const { service, events } = serviceOver(slowDisk(real, 5, { failFirstAnswerSync: true }), {}, streamingScorer(calls));
+    const { result, first } = await service.start({ questionIds: ['docker', 'cap-theorem'], followUps: 0 });
+    expect(await settle(service.submitAnswer(result.sessionId, first.turnId, DOCKER))).toMatchObject({ ok: false, message: expect.stringContaining('fsync failed') });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls).toEqual([DOCKER]);
+    expect(events).toEqual([]);
+    // the client's retry is acknowledged, and the answer scored and streamed once
+    expect(await settle(service.submitAnswer(result.sessionId, first.turnId, DOCKER))).toMatchObject({ ok: true });
+    await until(() => events.some((e) => e.startsWith('question')));
+    expect(events.filter((e) => e.startsWith('delta'))).toEqual([`delta ${first.turnId} Good `, `delta ${first.turnId} start.`]);
+    expect(events.filter((e) => e.startsWith('result'))).toEqual([`result ${first.turnId}`]);
+  });
+
+  it('a model-written follow-up is asked after the result, in a write of its own', async () => {
+    const real = freshStore();
+    const written: string[] = [];
+    const followUps: FollowUpWriter = { write: async () => 'A scenario the model wrote?' };
+    const { service, events } = serviceOver(slowDisk(real, 1, { written }), {}, createOfflineScorer(), followUps);
+    const { result, first } = await service.start({ questionIds: ['docker', 'cap-theorem'], followUps: 1 });
+    await service.submitAnswer(result.sessionId, first.turnId, 'Not sure really, I would just use whatever the team knows.');
+    await until(() => events.some((e) => e.startsWith('question')));
+    const followUp = real.transcript.turns(result.sessionId)[1]!;
+    expect(followUp).toMatchObject({ kind: 'follow-up', text: 'A scenario the model wrote?' });
+    expect(events).toEqual([`result ${first.turnId}`, `question ${followUp.id}`]);
+    expect(written).toEqual(['start', 'answer', 'scored', 'ask']);
   });
 });

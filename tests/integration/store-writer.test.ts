@@ -260,6 +260,25 @@ describe.each([
     expect(await store.write({ kind: 'complete', sessionId: 's-1', overall: 12, completedAt: T1 })).toBe(false);
     expect(store.sessions.get('s-1')).toMatchObject({ status: 'complete', overall: 71, completedAt: T2 });
   });
+  it("a 'scored' unit asks its next question only if the answer was still waiting for its score", async () => {
+    const store = openStore(memory ? ':memory:' : tempDbPath());
+    await store.write(startUnit('s-1', 't-1'), { durable: true });
+    const next = bankTurn('s-1', 't-2', 2);
+    // not answered yet: neither the assessment nor the next question is written
+    expect(await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-1', assessment: assessmentOf('x'), scoredAt: T1, ask: next })).toBe(false);
+    expect(store.transcript.turn('t-2')).toBeUndefined();
+
+    await store.write({ kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'an answer', answeredAt: T1 }, { durable: true });
+    expect(await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-1', assessment: assessmentOf('an answer'), scoredAt: T2, ask: next })).toBe(true);
+    expect(store.transcript.turns('s-1').map((t) => [t.id, t.seq, t.status])).toEqual([
+      ['t-1', 1, 'scored'],
+      ['t-2', 2, 'asked'],
+    ]);
+    expect(store.transcript.transcript('s-1').map((m) => m.role)).toEqual(['interviewer', 'candidate', 'interviewer']);
+    // scored twice: refused, and the question is not asked twice
+    expect(await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-1', assessment: assessmentOf('x'), scoredAt: T2, ask: { ...next, id: 't-3' } })).toBe(false);
+    expect(store.transcript.turns('s-1')).toHaveLength(2);
+  });
 });
 
 describe('GroupCommit', () => {
