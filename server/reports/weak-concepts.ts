@@ -32,6 +32,31 @@ function conceptKeys(p: KeyPoint): Set<string> {
 const SAME_CONCEPT = 0.12;
 
 /**
+ * Found once per pool and key point: every completed interview's report asks for the same few
+ * points of the same bank, and comparing one with all ~115 of a bank is most of a report's cost.
+ * Weak on both keys, so a bank or a session's frozen questions take their entries with them.
+ */
+const relatedCache = new WeakMap<readonly Question[], WeakMap<KeyPoint, { questionId: string; related: Question[] }>>();
+
+/** The two questions of `pool` (other than the point's own) whose rubrics share most of the point's concept. */
+function relatedQuestions(pool: readonly Question[], question: Question, point: KeyPoint): Question[] {
+  let byPoint = relatedCache.get(pool);
+  if (!byPoint) relatedCache.set(pool, (byPoint = new WeakMap()));
+  const hit = byPoint.get(point);
+  if (hit?.questionId === question.id) return hit.related;
+  const keys = conceptKeys(point);
+  const related = pool
+    .filter((q) => q.id !== question.id)
+    .map((q) => ({ q, score: Math.max(0, ...q.keyPoints.map((p) => overlap(keys, conceptKeys(p)))) }))
+    .filter((r) => r.score >= SAME_CONCEPT)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 2)
+    .map((r) => r.q);
+  byPoint.set(point, { questionId: question.id, related });
+  return related;
+}
+
+/**
  * The weakest concepts: missed points ranked by how much they cost (core counts double, weighted,
  * worse on weaker questions), each with the questions of `pool` (the bank) whose rubrics exercise the same concept,
  * found by the overlap of their cue vocabulary.
@@ -45,14 +70,7 @@ export function weakestConcepts(pool: readonly Question[], missed: readonly Miss
     const key = `${m.question.id}/${m.point.id}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const keys = conceptKeys(m.point);
-    const related = pool
-      .filter((q) => q.id !== m.question.id)
-      .map((q) => ({ q, score: Math.max(0, ...q.keyPoints.map((p) => overlap(keys, conceptKeys(p)))) }))
-      .filter((r) => r.score >= SAME_CONCEPT)
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 2)
-      .map((r) => r.q);
+    const related = relatedQuestions(pool, m.question, m.point);
     out.push({
       pointId: m.point.id,
       label: m.point.label,
