@@ -13,6 +13,7 @@ import { MAX_ANSWER_CHARS } from './realtime/contract.js';
 import { ReportService, type ReportNarrator } from './reports/report-service.js';
 import type { FollowUpWriter } from './interview/follow-up.js';
 import { Metrics } from './http/metrics.js';
+import { closeConnections } from './realtime/close-connections.js';
 
 export interface AppDeps {
   config: Config;
@@ -72,10 +73,12 @@ export function createApp(deps: AppDeps): App {
     async close(graceMs = 10_000) {
       // 1. no new connections; 2. no new interviews or answers, in-flight scoring finishes and is
       // stored (an answer still unscored when the grace runs out is already committed, and is scored
-      // at the next start); 3. drop the sockets, whose clients resume against the next process
+      // at the next start); 3. close the sockets once they have sent what they hold, and their clients
+      // resume against the next process
       httpServer.close();
       const drained = await service.drain(graceMs);
       if (!drained) deps.logger.warn({ graceMs }, 'shutdown grace period ran out; unscored answers will be scored at next start');
+      await closeConnections(io, 2000);
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
         httpServer.closeAllConnections();
