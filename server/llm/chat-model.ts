@@ -1,10 +1,12 @@
 import type OpenAI from 'openai';
-import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
+import { APIError } from 'openai';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import type { Config } from '../config.js';
 import { createConcurrencyLimiter, type ConcurrencyLimiter } from './concurrency-limiter.js';
 import { classifyLlmError, type LlmFailureReason } from './llm-failure.js';
 import { createOpenAIClient, type OpenAIClientOptions } from './openai-client.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, sleep, type RetryPolicy } from './retry-policy.js';
+import { sseEvents } from './sse-events.js';
 import { ZERO_USAGE, addUsage, usageFromOpenAI, type Usage, type UsageMeter } from './usage.js';
 
 export interface ChatMessage {
@@ -111,37 +113,43 @@ export function createChatModel(options: ChatModelOptions): ChatModel {
 
       // Errors from create() happen before any text is seen, so they may be retried; once text has
       // streamed to the listener, a retry would repeat it, so failures after this point are final.
-      const stream = await client.chat.completions.create(
-        { ...body, stream: true, ...(streamUsage ? { stream_options: { include_usage: true } } : {}) },
-        { signal, maxRetries: 0 },
-      );
+      const response = await client.chat.completions
+        .create({ ...body, stream: true, ...(streamUsage ? { stream_options: { include_usage: true } } : {}) }, { signal, maxRetries: 0 })
+        .asResponse();
       let text = '';
       let refusal = '';
       let finishReason: string | null | undefined;
       let replyModel = '';
       let sawUsage = false;
       try {
-        for await (const chunk of stream) {
-          if (chunk.usage) {
-            usage = usageFromOpenAI(chunk.usage);
-            sawUsage = true;
+        if (!response.body) throw new TypeError('the streamed reply has no body');
+        // the listener hears once per read, not once per chunk: see sse-events.ts
+        reading: for await (const events of sseEvents(response.body)) {
+          const before = text;
+          for (const sse of events) {
+            if (sse.data.startsWith('[DONE]')) break reading;
+            const chunk = JSON.parse(sse.data) as ChatCompletionChunk & { error?: object };
+            // an error inside the stream, reported as the SDK's Stream reports it
+            if (sse.event === 'error' || chunk?.error) throw new APIError(undefined, chunk?.error ?? chunk, undefined, response.headers);
+            if (chunk.usage) {
+              usage = usageFromOpenAI(chunk.usage);
+              sawUsage = true;
+            }
+            replyModel ||= typeof chunk.model === 'string' ? chunk.model : '';
+            const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+            if (!choice) continue;
+            if (choice.delta?.refusal) refusal += choice.delta.refusal;
+            if (choice.delta?.content) text += choice.delta.content;
+            if (choice.finish_reason) finishReason = choice.finish_reason;
           }
-          replyModel ||= typeof chunk.model === 'string' ? chunk.model : '';
-          const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
-          if (!choice) continue;
-          if (choice.delta?.refusal) refusal += choice.delta.refusal;
-          if (choice.delta?.content) {
-            text += choice.delta.content;
-            notify(onText, text);
-          }
-          if (choice.finish_reason) finishReason = choice.finish_reason;
+          if (text !== before) notify(onText, text);
         }
       } catch (streamError) {
         return fail(classifyLlmError(streamError, signal), errorDetail(streamError), usage);
       } finally {
         if (sawUsage) meter?.record(usage);
       }
-      // The SDK ends the iteration quietly when the signal aborts, so a cut-off reply looks complete.
+      // a reply cut off by the signal may have ended quietly: it must not look complete
       if (signal?.aborted) return fail(classifyLlmError(undefined, signal), 'aborted while streaming', usage);
       return finish(text, refusal, finishReason, replyModel, usage);
     } catch (error) {

@@ -197,6 +197,8 @@ describe('LLM grader against an OpenAI-compatible server', () => {
   it('streams the feedback to onDelta in pieces that concatenate to the final feedback', async () => {
     fake.reply(JSON.stringify(GOOD));
     fake.chunkSize = 7;
+    // spaced out, as a model writes: each chunk arrives on its own
+    fake.chunkDelayMs = 1;
     const pieces: string[] = [];
     try {
       const a = expectOk(await grader.grade(INPUT, { onDelta: (t) => pieces.push(t) }));
@@ -206,6 +208,28 @@ describe('LLM grader against an OpenAI-compatible server', () => {
       expect(fake.requests[0]!.body.stream).toBe(true);
       expect(fake.requests[0]!.body.stream_options).toEqual({ include_usage: true });
       expect(a.usage).toEqual({ promptTokens: 120, completionTokens: 80 });
+    } finally {
+      fake.chunkSize = 12;
+      fake.chunkDelayMs = 0;
+    }
+  });
+
+  it('a burst of chunks that arrive together reaches onDelta in one piece', async () => {
+    fake.reply(JSON.stringify(GOOD));
+    fake.chunkSize = 7;
+    const pieces: string[] = [];
+    const texts: string[] = [];
+    try {
+      // the fake writes the whole reply at once: far fewer reads than its ~100 chunks
+      const a = expectOk(await grader.grade(INPUT, { onDelta: (t) => pieces.push(t) }));
+      expect(pieces.join('')).toBe(GOOD.feedback);
+      expect(a.feedback).toBe(GOOD.feedback);
+      const chunks = Math.ceil(JSON.stringify(GOOD).length / 7);
+      const model = chatModelFromConfig(configFor({ OPENAI_BASE_URL: fake.url, OPENAI_MODEL: 'grader-test', LLM_TIMEOUT_MS: 5000 }));
+      const reply = await model.complete({ messages: [{ role: 'user', content: 'x' }], onText: (soFar) => texts.push(soFar) });
+      expect(reply).toMatchObject({ ok: true, text: JSON.stringify(GOOD) });
+      expect(texts.length).toBeLessThan(chunks / 4);
+      expect(texts.at(-1)).toBe(JSON.stringify(GOOD));
     } finally {
       fake.chunkSize = 12;
     }

@@ -264,9 +264,11 @@ describe('scorer chain', () => {
 
   it('streams deltas through the chain that concatenate to the final feedback', async () => {
     fake.reply(GOOD_REPLY);
+    // spaced out, as a model writes: a burst arriving at once would be one delta
+    fake.chunkDelayMs = 1;
     const { scorer } = chain({ LLM_TIMEOUT_MS: 5000 });
     const deltas: string[] = [];
-    const { a } = await timed(scorer, INPUT, (t) => deltas.push(t));
+    const { a } = await timed(scorer, INPUT, (t) => deltas.push(t)).finally(() => (fake.chunkDelayMs = 0));
     expect(a.scorer).toBe('llm');
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.join('')).toBe(a.feedback);
