@@ -7,7 +7,6 @@ import { AssessmentRepository } from './assessment-repository.js';
 import { ReportRepository } from './report-repository.js';
 import { applyBatch, type Repositories } from './write-units.js';
 import { WalSync } from './wal-sync.js';
-import { WRITER_CHECKPOINT_PAGES } from './checkpointer.js';
 import type { WriterRequest } from './store-writer.js';
 import type { WorkerMessage, WorkerReply } from '../threads/worker-client.js';
 import type { UnitOutcome } from './write-units.js';
@@ -22,8 +21,6 @@ const port = parentPort!;
 const { path } = (workerData as { data: { path: string } }).data;
 const db = openDatabase(path);
 db.pragma('synchronous = NORMAL');
-// the Checkpointer thread copies the WAL; the writer's own checkpoint is the backstop that lets the log start over
-db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
 // SQLite keeps the WAL beside the real file, not beside a symbolic link to it
 const wal = new WalSync(`${realpathSync(path)}-wal`);
 const repos: Repositories = {

@@ -4,7 +4,6 @@ import { TranscriptRepository } from './transcript-repository.js';
 import { AssessmentRepository } from './assessment-repository.js';
 import { ReportRepository } from './report-repository.js';
 import { StoreWriter } from './store-writer.js';
-import { Checkpointer } from './checkpointer.js';
 import { applyBatch, type Repositories, type UnitOutcome, type WriteResult, type WriteUnit } from './write-units.js';
 
 /** The repositories over one SQLite file; the interview's writes go through `write`. */
@@ -42,8 +41,6 @@ export function createStore(path: string): Store {
   };
   // an in-memory database exists on this connection only, so its writes stay on this thread
   const writer = db.memory ? undefined : new StoreWriter(path);
-  // copies the WAL into the database file beside the writer, instead of inside one of its commits
-  const checkpoints = writer && new Checkpointer(path);
   const writeAll = async (units: WriteUnit[], opts: { durable?: boolean } = {}): Promise<UnitOutcome[]> =>
     writer ? writer.run(units, opts.durable ?? false) : applyBatch(db, repos, units);
   return {
@@ -57,7 +54,6 @@ export function createStore(path: string): Store {
       return outcome!.value as WriteResult<U>;
     },
     async close() {
-      await checkpoints?.close();
       await writer?.close();
       if (db.open) db.close();
     },

@@ -1,12 +1,11 @@
 import { parentPort } from 'node:worker_threads';
 import type { WorkerMessage, WorkerReply } from './worker-client.js';
 
-/** The worker side of WorkerClient for a thread that answers one request at a time; `onClose` runs when it is told to finish. */
-export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<Res>, onClose?: () => void): void {
+/** The worker side of WorkerClient for a thread that answers one request at a time. */
+export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<Res>): void {
   const port = parentPort!;
   port.on('message', async (message: WorkerMessage<Req>) => {
     if ('close' in message) {
-      onClose?.();
       port.close();
       return;
     }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,7 +7,6 @@ import { loadBanks } from '../../server/bank/bank-loader.js';
 import { createStore, type Store } from '../../server/store/store.js';
 import { GroupCommit } from '../../server/store/group-commit.js';
 import { WalSync } from '../../server/store/wal-sync.js';
-import { WRITER_CHECKPOINT_PAGES } from '../../server/store/checkpointer.js';
 import type { NewSession, NewTurn, WriteUnit } from '../../server/store/write-units.js';
 import { scoreOffline } from '../../server/scoring/offline-scorer.js';
 import type { Assessment } from '../../server/scoring/assessment.js';
@@ -397,29 +396,6 @@ describe('store.close', () => {
     const again = openStore(path);
     await again.write(startUnit('s-1', 't-1'), { durable: true });
     expect(again.sessions.countActive()).toBe(1);
-  });
-});
-
-describe('the Checkpointer', () => {
-  it('copies the WAL into the database file while the writer goes on, well before the writer would', async () => {
-    const path = tempDbPath();
-    const store = openStore(path);
-    const emptySize = statSync(path).size;
-    // 150 interviews with their frozen questions: a few MB of WAL, under the writer's own threshold
-    for (let i = 0; i < 150; i++) await store.write(startUnit(`s-${i}`, `t-${i}`), { durable: true });
-    const walBytes = statSync(`${path}-wal`).size;
-    expect(walBytes).toBeGreaterThan(1_000_000);
-    expect(walBytes).toBeLessThan(WRITER_CHECKPOINT_PAGES * 4096);
-    const deadline = Date.now() + 5000;
-    while (statSync(path).size < emptySize + 1_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(statSync(path).size).toBeGreaterThan(emptySize + 1_000_000);
-    // and what it copied is what was written: an independent connection reads every row
-    const db = new Database(path, { readonly: true });
-    try {
-      expect(count(db, 'SELECT count(*) AS n FROM sessions')).toBe(150);
-    } finally {
-      db.close();
-    }
   });
 });
 
