@@ -1,6 +1,6 @@
 import { loadBankFile } from '../../../server/bank/bank-loader.js';
-import { startFakeOpenAI } from '../../support/fake-openai.js';
-import { DEFAULT_BANK_FILE } from '../support/paths.js';
+import { spawnNode } from '../support/child-process.js';
+import { DEFAULT_BANK_FILE, REPO_ROOT } from '../support/paths.js';
 import { startService } from '../support/server-process.js';
 import { profiling } from '../support/profiling.js';
 import { fmt, summarise } from '../support/stats.js';
@@ -8,12 +8,12 @@ import { printTable } from '../support/table.js';
 import { targetRows, type TargetCheck } from '../support/targets.js';
 import type { BenchOptions, BenchOutcome } from '../support/bench-options.js';
 import { answerWithLlm, type LlmAnswerTiming } from './llm-client.js';
-import { markerIn, modelReply } from './model-replies.js';
 
 /**
  * The service's own overhead on the LLM path: from the fake model's first token leaving to the client's
- * first `assessment:delta`. The fake (tests/support/fake-openai.ts) runs in this process, on the same
- * clock as the socket.io clients; it waits 300 ms, then writes the whole streamed reply at once
+ * first `assessment:delta`. The fake (tests/support/fake-openai.ts) runs in a process of its own
+ * (fake-model-process.ts), so writing its reply does not hold up the clients timing it; both stamp
+ * times since the epoch. It waits 300 ms, then writes the whole streamed reply at once
  * (chunkDelayMs 0), so nothing of the interval is the model's own time: it is the SDK's stream parsing,
  * the grader's partial-JSON reading, the interview service and socket.io, in the service process, plus
  * two loopback hops.
@@ -22,23 +22,25 @@ const MODEL_LATENCY_MS = 300;
 const TARGET_MS = 10;
 
 export async function llmBench(options: BenchOptions): Promise<BenchOutcome> {
-  const fake = await startFakeOpenAI();
-  fake.delayMs = MODEL_LATENCY_MS;
-  fake.chunkDelayMs = 0;
-  /** when the reply for each marked answer started streaming, performance.now() */
+  /** when the reply for each marked answer started streaming, ms since the epoch (the fake's clock and the clients' agree) */
   const firstTokenAt = new Map<number, number>();
-  fake.reply((body) => {
-    const text = modelReply(body);
-    const marker = markerIn(body);
-    // the first chunk is written right after this returns, in the same tick
-    if (marker !== undefined && !firstTokenAt.has(marker)) firstTokenAt.set(marker, performance.now());
-    return text;
+  let fakeUrl: (url: string) => void;
+  const listening = new Promise<string>((resolve) => (fakeUrl = resolve));
+  const fake = spawnNode(['--import', 'tsx', 'tests/bench/llm/fake-model-process.ts'], {
+    cwd: REPO_ROOT,
+    env: { MODEL_LATENCY_MS: String(MODEL_LATENCY_MS) },
+    onLine: (line) => {
+      const [kind, a, b] = line.split(' ');
+      if (kind === 'url') fakeUrl(a!);
+      if (kind === 'first-token') firstTokenAt.set(Number(a), Number(b));
+    },
   });
+  const url = await Promise.race([listening, fake.exited.then(() => Promise.reject(new Error(`the fake model exited\n${fake.tail()}`)))]);
   const profile = profiling(options.profile, 'llm');
   const server = await startService({
     ...(options.serviceRoot ? { root: options.serviceRoot } : {}),
     nodeArgs: profile.nodeArgs,
-    env: { SCORER: 'llm', OPENAI_BASE_URL: fake.url, OPENAI_MODEL: 'bench-grader', LLM_TIMEOUT_MS: '20000' },
+    env: { SCORER: 'llm', OPENAI_BASE_URL: url, OPENAI_MODEL: 'bench-grader', LLM_TIMEOUT_MS: '20000' },
   });
   const texts = loadBankFile(DEFAULT_BANK_FILE).questions.map((q) => q.reference);
   let marker = 0;
@@ -81,7 +83,7 @@ export async function llmBench(options: BenchOptions): Promise<BenchOutcome> {
     }
   } finally {
     await server.stop();
-    await fake.close();
+    await fake.stop();
   }
   printTable(
     `llm: first token leaves the fake -> first assessment:delta at the client, ms (fake waits ${MODEL_LATENCY_MS} ms, then streams its whole reply)`,

@@ -11,6 +11,8 @@ export interface LlmAnswerTiming {
 }
 
 const TIMEOUT_MS = 30_000;
+/** ms since the epoch, comparable with the fake model's stamps from its own process */
+const epochNow = () => performance.timeOrigin + performance.now();
 
 /**
  * One candidate answering `answers` questions back to back (no think time: the fake's 300 ms is the
@@ -25,7 +27,7 @@ export async function answerWithLlm(url: string, answers: number, nextMarker: ()
   // deltas are timed here: the inbox drops them, and only the first one per turn matters
   socket.on('assessment:delta', ({ turnId }) => {
     const t = byTurn.get(turnId);
-    if (t && t.firstDeltaAt === undefined) t.firstDeltaAt = performance.now();
+    if (t && t.firstDeltaAt === undefined) t.firstDeltaAt = epochNow();
   });
   socket.on('disconnect', () => inbox.fail(new DisconnectedError('disconnected')));
   await new Promise<void>((resolve, reject) => {
@@ -39,7 +41,7 @@ export async function answerWithLlm(url: string, answers: number, nextMarker: ()
       let q = (await inbox.next(['interviewer:question'], TIMEOUT_MS)).payload;
       while (timings.length < answers) {
         const marker = nextMarker();
-        const timing: LlmAnswerTiming = { marker, submittedAt: performance.now() };
+        const timing: LlmAnswerTiming = { marker, submittedAt: epochNow() };
         byTurn.set(q.turnId, timing);
         timings.push(timing);
         const text = `${texts[marker % texts.length]} ${answerMarker(marker)}`;
@@ -47,7 +49,7 @@ export async function answerWithLlm(url: string, answers: number, nextMarker: ()
         if (!ack.ok) throw new Error(`answer:submit: ${ack.error.code}`);
         const turnId: string = q.turnId;
         const result = await inbox.next(['assessment:result'], TIMEOUT_MS, (p) => p.turnId === turnId);
-        timing.resultAt = result.at;
+        timing.resultAt = performance.timeOrigin + result.at;
         timing.scorer = result.payload.assessment.scorer;
         const next = await inbox.next(['interviewer:question', 'interview:complete'], TIMEOUT_MS);
         if (next.name === 'interview:complete') break;
