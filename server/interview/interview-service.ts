@@ -469,6 +469,9 @@ export class InterviewService {
     this.early.delete(turn.id);
     let assessment: Assessment;
     if (early && early.text === turn.answer) {
+      // normally submitAnswer has scheduled this already; not if a resume's step took the score
+      // while the answer was still being synced, and its narrative must not be lost
+      setImmediate(early.release);
       assessment = await early.assessment;
     } else {
       early?.drop();

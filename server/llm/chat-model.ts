@@ -124,12 +124,17 @@ export function createChatModel(options: ChatModelOptions): ChatModel {
       try {
         if (!response.body) throw new TypeError('the streamed reply has no body');
         // the listener hears once per read, not once per chunk: see sse-events.ts
-        reading: for await (const events of sseEvents(response.body)) {
+        for await (const events of sseEvents(response.body)) {
           const before = text;
+          let done = false;
           for (const sse of events) {
-            if (sse.data.startsWith('[DONE]')) break reading;
+            if (sse.data.startsWith('[DONE]')) {
+              done = true;
+              break;
+            }
             const chunk = JSON.parse(sse.data) as ChatCompletionChunk & { error?: object };
-            // an error inside the stream, reported as the SDK's Stream reports it
+            // an error inside the stream: an APIError without a status, as the SDK's Stream throws for
+            // `data: {"error": ...}`; an `event: error` counts too, whatever its data
             if (sse.event === 'error' || chunk?.error) throw new APIError(undefined, chunk?.error ?? chunk, undefined, response.headers);
             if (chunk.usage) {
               usage = usageFromOpenAI(chunk.usage);
@@ -142,7 +147,9 @@ export function createChatModel(options: ChatModelOptions): ChatModel {
             if (choice.delta?.content) text += choice.delta.content;
             if (choice.finish_reason) finishReason = choice.finish_reason;
           }
+          // before stopping at [DONE]: the text that came with it is heard too
           if (text !== before) notify(onText, text);
+          if (done) break;
         }
       } catch (streamError) {
         return fail(classifyLlmError(streamError, signal), errorDetail(streamError), usage);

@@ -3,8 +3,10 @@ import type { Server } from 'socket.io';
 /**
  * Closes every connection once it has written what it was sent, then resolves; gives up waiting
  * after `ms`. io.close() alone discards events still queued on a connection, such as the result and
- * completion sent just before a graceful shutdown, and a polling client only collects its queue with
- * its next request. Clients see their transport close and reconnect, as they would after io.close().
+ * completion sent just before a graceful shutdown. Clients see their transport close and reconnect,
+ * as they would after io.close(). This serves WebSocket connections: a long-polling client needs a
+ * new request to collect its queue, which the server stopped taking when shutdown began, so it
+ * reconnects elsewhere and its resume returns what it missed.
  */
 export async function closeConnections(io: Server, ms: number): Promise<void> {
   const closing = [...io.of('/').sockets.values()]

@@ -228,6 +228,25 @@ describe('scoring that begins while the answer is being synced', () => {
     expect(events.filter((e) => e.startsWith('result'))).toEqual([`result ${first.turnId}`]);
   });
 
+  it("keeps the narrative when a resume's step takes the score while the answer is still being synced", async () => {
+    const real = freshStore();
+    const calls: string[] = [];
+    const { service, events } = serviceOver(slowDisk(real, 60), {}, streamingScorer(calls));
+    const { result, first } = await service.start({ questionIds: ['docker', 'cap-theorem'], followUps: 0 });
+    const acked = service.submitAnswer(result.sessionId, first.turnId, DOCKER).then(() => events.push('ack'));
+    await new Promise((r) => setTimeout(r, 20)); // committed, its fsync not done
+    // the session's state dropped meanwhile (what the cache does under load), then the candidate reconnects
+    (service as unknown as { states: { forget(id: string): void } }).states.forget(result.sessionId);
+    await service.resume(result.sessionId, result.token);
+    await acked;
+    await until(() => events.some((e) => e.startsWith('question')));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toHaveLength(1);
+    expect(events.filter((e) => e.startsWith('delta'))).toEqual([`delta ${first.turnId} Good `, `delta ${first.turnId} start.`]);
+    expect(events.filter((e) => e.startsWith('result'))).toEqual([`result ${first.turnId}`]);
+    expect((service as unknown as { early: Map<string, unknown> }).early.size).toBe(0);
+  });
+
   it('a model-written follow-up is asked after the result, in a write of its own', async () => {
     const real = freshStore();
     const written: string[] = [];

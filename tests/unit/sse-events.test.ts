@@ -52,8 +52,7 @@ describe('sseEvents', () => {
     expect(events).toEqual([
       { event: 'error', data: '{"error":\n"x"}' },
       { event: null, data: 'tight' },
-      // the body ended without the blank line: the event still counts
-      { event: null, data: 'last' },
+      // 'last': the body ended before its blank line, so the event was cut off and is dropped
     ]);
   });
 
