@@ -27,7 +27,7 @@ import { plannedQuestions } from './planned-questions.js';
 import { hashToken, newSessionToken, tokenMatches } from './session-token.js';
 import type { ReportService } from '../reports/report-service.js';
 import type { FollowUpWriter } from './follow-up.js';
-import { SessionStates, type EarlyScore, type SessionState } from './session-states.js';
+import { SessionStates, type SessionState } from './session-states.js';
 
 export interface InterviewServiceDeps {
   config: Config;
@@ -49,6 +49,18 @@ export interface StartContext {
   clientIp?: string;
   /** true: MAX_SESSIONS_PER_IP does not apply to this client (see perAddressLimitsApply) */
   exempt?: boolean;
+}
+
+/** An answer's scoring, begun while the answer is still being stored (see scoreEarly). */
+interface EarlyScore {
+  sessionId: string;
+  /** the answer it scores */
+  text: string;
+  assessment: Promise<Assessment>;
+  /** send the narrative held back so far, and what follows as it comes; called once the answer is acknowledged */
+  release(): void;
+  /** the answer was not stored, or its session's step failed: its narrative is never sent */
+  drop(): void;
 }
 
 const DEFAULT_QUESTION_COUNT = 5;
@@ -251,8 +263,6 @@ export class InterviewService {
       turn.answeredAt = answeredAt;
       turn.status = 'answered';
     });
-    // after the acknowledgement, which goes out once this returns: a narrative never precedes it
-    if (early && this.early.get(turn.id) === early) setImmediate(early.release);
     // per answer: debug, so that info stays a line per interview (the metrics count answers)
     this.deps.logger.debug({ sessionId, turnId, chars: text.length }, 'answer stored');
     this.advance(sessionId).catch(() => {
@@ -469,8 +479,7 @@ export class InterviewService {
     this.early.delete(turn.id);
     let assessment: Assessment;
     if (early && early.text === turn.answer) {
-      // normally submitAnswer has scheduled this already; not if a resume's step took the score
-      // while the answer was still being synced, and its narrative must not be lost
+      // after the answer's acknowledgement, which its handler sends in this turn of the event loop
       setImmediate(early.release);
       assessment = await early.assessment;
     } else {

@@ -10,18 +10,6 @@ export interface SessionState {
   assessments: Map<string, Assessment>;
 }
 
-/** An answer's scoring, begun while the answer is still being stored (see InterviewService.submitAnswer). */
-export interface EarlyScore {
-  sessionId: string;
-  /** the answer it scores */
-  text: string;
-  assessment: Promise<Assessment>;
-  /** the answer is acknowledged: send the narrative held back so far, and what follows as it comes */
-  release(): void;
-  /** the answer was not stored (or the state was replaced): its narrative is never sent */
-  drop(): void;
-}
-
 /**
  * The sessions in play, kept in memory after they are read once, so an answer costs no reads.
  * The store stays the truth: the service changes a state only after the write that it mirrors has
