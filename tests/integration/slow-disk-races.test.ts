@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { configFor } from '../../server/config.js';
@@ -14,6 +13,7 @@ import type { InterviewEvents } from '../../server/interview/interview-events.js
 import { silentLogger } from '../../server/logger.js';
 import type { Scorer } from '../../server/scoring/scorer.js';
 import type { FollowUpWriter } from '../../server/interview/follow-up.js';
+import { tempStores } from '../support/temp-stores.js';
 
 /**
  * The interview service over a real store whose disk is slow or fails: durable replies held back
@@ -23,20 +23,8 @@ import type { FollowUpWriter } from '../../server/interview/follow-up.js';
 const banks = loadBanks('data/banks');
 const DOCKER = banks.question('docker')!.reference;
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function freshStore(): Store {
-  const dir = mkdtempSync(join(tmpdir(), 'mock-interviewer-slow-'));
-  dirs.push(dir);
-  const store = createStore(join(dir, 'db.sqlite'));
-  stores.push(store);
-  return store;
-}
+const temp = tempStores('mock-interviewer-slow-');
+const freshStore = (): Store => temp.open();
 
 /** The real store with durable replies held back `syncMs` after the commit; `failFirstAnswerSync` makes one fail after committing. */
 function slowDisk(store: Store, syncMs: number, options: { failFirstAnswerSync?: boolean; completeMs?: number; written?: string[] } = {}): Store {
@@ -153,14 +141,12 @@ describe('a slow or failing disk', () => {
 
 describe('the database reached through a symbolic link', () => {
   it('durable writes sync the WAL beside the real file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mock-interviewer-link-'));
-    dirs.push(dir);
+    const dir = temp.dir();
     mkdirSync(join(dir, 'real'));
     mkdirSync(join(dir, 'link'));
     await createStore(join(dir, 'real', 'db.sqlite')).close();
     symlinkSync(join(dir, 'real', 'db.sqlite'), join(dir, 'link', 'db.sqlite'));
-    const store = createStore(join(dir, 'link', 'db.sqlite'));
-    stores.push(store);
+    const store = temp.open(join(dir, 'link', 'db.sqlite'));
     const id = randomUUID();
     const at = new Date().toISOString();
     await store.write(

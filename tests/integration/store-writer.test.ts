@@ -1,7 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { loadBanks } from '../../server/bank/bank-loader.js';
 import { createStore, type Store } from '../../server/store/store.js';
@@ -10,6 +7,7 @@ import { WalSync } from '../../server/store/wal-sync.js';
 import type { NewSession, NewTurn, WriteUnit } from '../../server/store/write-units.js';
 import { scoreOffline } from '../../server/scoring/offline-scorer.js';
 import type { Assessment } from '../../server/scoring/assessment.js';
+import { tempStores } from '../support/temp-stores.js';
 
 /**
  * The store's writes through the writer thread, on real SQLite files: what a write resolves with,
@@ -24,24 +22,9 @@ const T0 = '2024-05-01T10:00:00.000Z';
 const T1 = '2024-05-01T10:01:00.000Z';
 const T2 = '2024-05-01T10:02:00.000Z';
 
-const dirs: string[] = [];
-const stores: Store[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDbPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'store-writer-'));
-  dirs.push(dir);
-  return join(dir, 'interviews.sqlite');
-}
-
-function openStore(path = tempDbPath()): Store {
-  const store = createStore(path);
-  stores.push(store);
-  return store;
-}
+const temp = tempStores('store-writer-');
+const tempDbPath = (): string => temp.path();
+const openStore = (path?: string): Store => temp.open(path);
 
 function newSession(id: string, withQuestions = true): NewSession {
   return {
