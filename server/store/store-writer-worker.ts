@@ -8,7 +8,7 @@ import { ReportRepository } from './report-repository.js';
 import { applyBatch, type Repositories } from './write-units.js';
 import { WalSync } from './wal-sync.js';
 import type { WriterRequest } from './store-writer.js';
-import type { WorkerMessage, WorkerReply } from '../threads/worker-client.js';
+import type { Numbered, WorkerMessage, WorkerReply } from '../threads/worker-client.js';
 import type { UnitOutcome } from './write-units.js';
 
 /**
@@ -30,7 +30,7 @@ const repos: Repositories = {
   reports: new ReportRepository(db),
 };
 
-type Request = { id: number; request: WriterRequest };
+type Request = Numbered<WriterRequest>;
 type Reply = WorkerReply<UnitOutcome[]>;
 
 let queue: Request[] = [];
@@ -41,7 +41,7 @@ const syncing = new Set<Promise<void>>();
 
 port.on('message', (message: WorkerMessage<WriterRequest>) => {
   if ('close' in message) closing = true;
-  else queue.push(message);
+  else queue.push(...message.requests);
   if (!scheduled) {
     scheduled = true;
     setImmediate(drain);
@@ -67,12 +67,15 @@ function drain(): void {
       const message = err instanceof Error ? err.message : String(err);
       replies = batch.map((r) => ({ id: r.id, error: message }));
     }
+    // one message for the replies that need no sync, one for those that do once it is done
     const durable: Reply[] = [];
-    batch.forEach((r, i) => (r.request.durable && !('error' in replies[i]!) ? durable.push(replies[i]!) : port.postMessage(replies[i]!)));
+    const now: Reply[] = [];
+    batch.forEach((r, i) => (r.request.durable && !('error' in replies[i]!) ? durable : now).push(replies[i]!));
+    if (now.length > 0) port.postMessage(now);
     if (durable.length > 0) {
       const done: Promise<void> = wal.sync().then(
-        () => durable.forEach((reply) => port.postMessage(reply)),
-        (err: unknown) => durable.forEach(({ id }) => port.postMessage({ id, error: `fsync failed: ${err instanceof Error ? err.message : String(err)}` })),
+        () => port.postMessage(durable),
+        (err: unknown) => port.postMessage(durable.map(({ id }) => ({ id, error: `fsync failed: ${err instanceof Error ? err.message : String(err)}` }))),
       );
       syncing.add(done);
       void done.finally(() => syncing.delete(done));

@@ -22,7 +22,9 @@ export class StoreWriter {
 
   async run(units: WriteUnit[], durable: boolean): Promise<UnitOutcome[]> {
     try {
-      return await this.client.request({ units, durable });
+      // a durable write is on an acknowledgement's path, and its caller (GroupCommit) has already
+      // gathered the turn's answers into it: it goes at once rather than a turn of the loop later
+      return await this.client.request({ units, durable }, { now: durable });
     } catch (err) {
       throw new Error(`store write failed: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -1,7 +1,10 @@
 import { parentPort } from 'node:worker_threads';
 import type { WorkerMessage, WorkerReply } from './worker-client.js';
 
-/** The worker side of WorkerClient for a thread that answers one request at a time. */
+/**
+ * The worker side of WorkerClient for a thread that answers one request at a time. The requests of
+ * one message are answered in one message, so the event loop is woken once for all of them.
+ */
 export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<Res>): void {
   const port = parentPort!;
   port.on('message', async (message: WorkerMessage<Req>) => {
@@ -9,12 +12,14 @@ export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<
       port.close();
       return;
     }
-    let reply: WorkerReply<Res>;
-    try {
-      reply = { id: message.id, result: await handle(message.request) };
-    } catch (err) {
-      reply = { id: message.id, error: err instanceof Error ? err.message : String(err) };
+    const replies: WorkerReply<Res>[] = [];
+    for (const { id, request } of message.requests) {
+      try {
+        replies.push({ id, result: await handle(request) });
+      } catch (err) {
+        replies.push({ id, error: err instanceof Error ? err.message : String(err) });
+      }
     }
-    port.postMessage(reply);
+    port.postMessage(replies);
   });
 }
