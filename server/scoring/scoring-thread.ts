@@ -19,6 +19,35 @@ export const UNKNOWN_RUBRIC = 'unknown rubric';
 /** Rubrics this side remembers having sent; the thread keeps twice as many, so it holds all of these. */
 export const RUBRICS_KEPT = 512;
 
+interface KnownKey {
+  question: string;
+  reference: string;
+  tip: string | undefined;
+  key: string;
+}
+/** Keys already built, by the key points they were built from (the array, or a follow-up's one point). */
+const keysByPoints = new WeakMap<object, KnownKey[]>();
+
+/**
+ * contextKey(rubric), without building it again for a rubric seen before. The key is a few kilobytes
+ * of text built on the event loop for every answer; a bank's rubric arrives as the same key point
+ * objects and the same strings every time, so it is found by those instead.
+ */
+function rubricKey(rubric: Rubric): string {
+  const points = rubric.keyPoints;
+  // a follow-up's rubric is a new array around its one point, which is the bank's own object
+  const owner: object = points.length === 1 ? points[0]! : points;
+  const known = keysByPoints.get(owner) ?? [];
+  const hit = known.find((k) => k.question === rubric.question && k.reference === rubric.reference && k.tip === rubric.tip);
+  if (hit) return hit.key;
+  const key = contextKey(rubric);
+  // a point's follow-ups may be worded afresh (a model writes them): keep a few wordings, not all
+  if (known.length >= 8) known.shift();
+  known.push({ question: rubric.question, reference: rubric.reference, tip: rubric.tip, key });
+  keysByPoints.set(owner, known);
+  return key;
+}
+
 /** One scoring thread per process: the scorer is pure, so every server in the process can share it. */
 let shared: { thread: WorkerClient<ScoreRequest, Assessment>; ids: Map<string, number>; next: number } | undefined;
 
@@ -35,7 +64,7 @@ export function createThreadedScorer(inProcess: Scorer): Scorer {
     score: async (input) => {
       const { questionId, question, reference, tip, keyPoints, answer } = input;
       const rubric: Rubric = { questionId, question, reference, tip, keyPoints };
-      const key = contextKey(rubric);
+      const key = rubricKey(rubric);
       let rubricId = state.ids.get(key);
       const known = rubricId !== undefined;
       if (rubricId === undefined) rubricId = state.next++;

@@ -119,6 +119,26 @@ describe('the scorer on its thread', () => {
     expect(inProcess.calls).toHaveLength(0);
   });
 
+  it('scores one key point asked in two wordings as two rubrics (the question text is part of a rubric)', async () => {
+    const inProcess = recordingScorer();
+    const threaded = createThreadedScorer(inProcess);
+    const q = questions[0]!;
+    const point = q.keyPoints[0]!;
+    const answer = `${point.followUp} I would say ${point.cues[0]} matters.`;
+    // the same point object both times, as a bank's follow-up and as a model-worded one
+    const wordings = [point.followUp, `What is the capital of France, and why does it matter to ${point.cues[0]}?`];
+    const got = [];
+    for (const question of wordings) {
+      const input: ScoringInput = { questionId: q.id, question, reference: q.reference, tip: q.tip, keyPoints: [point], answer };
+      const fromThread = await threaded.score(input);
+      expect(withoutLatency(fromThread)).toEqual(withoutLatency(await createOfflineScorer().score(input)));
+      got.push(fromThread.overall);
+    }
+    // the wording matters to the score, so a rubric keyed without it would show above
+    expect(got[0]).toBeGreaterThan(got[1]! + 20);
+    expect(inProcess.calls).toHaveLength(0);
+  });
+
   it('falls back to the in-process scorer when a request cannot be sent to the thread, and the thread keeps working', async () => {
     const inProcess = recordingScorer();
     const threaded = createThreadedScorer(inProcess);
