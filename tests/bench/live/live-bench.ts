@@ -47,6 +47,8 @@ interface RunFigures {
   connect: Summary;
   answersPerSecond: number;
   cpuPercent: number;
+  /** the server's main thread alone: its event loop saturates at 100 */
+  loopCpuPercent: number;
   peakRssBytes: number;
   errors: number;
   errorText: string;
@@ -140,6 +142,7 @@ async function drive(target: Target, n: number, options: BenchOptions, profile?:
       connect: summarise(result.connectMs),
       answersPerSecond: latencies.length / ((durationMs - RAMP_MS) / 1000),
       cpuPercent: proc.cpuPercent,
+      loopCpuPercent: proc.mainThreadCpuPercent,
       peakRssBytes: proc.peakRssBytes,
       errors: errors.total,
       errorText: errors.text,
@@ -180,7 +183,7 @@ export async function liveBench(options: BenchOptions): Promise<BenchOutcome> {
 
   printTable(
     `live: answer:submit -> assessment:result (client side, ms), steady state: answers submitted ${RAMP_MS / 1000} s after launch until candidates stop starting interviews`,
-    ['server', 'N', 'offered/s', 'answers', 'answers/s', 'p50', 'p95', 'p99', 'max', 'ack p50/p99', 'connect p99', 'follow-ups', 'srv CPU', 'srv RSS', 'gen CPU', 'gen lag p99', 'commit p50/p99', 'others CPU', 'errors'],
+    ['server', 'N', 'offered/s', 'answers', 'answers/s', 'p50', 'p95', 'p99', 'max', 'ack p50/p99', 'connect p99', 'follow-ups', 'srv CPU', 'loop CPU', 'srv RSS', 'gen CPU', 'gen lag p99', 'commit p50/p99', 'others CPU', 'errors'],
     runs.map((r) => [
       r.target,
       String(r.n),
@@ -195,6 +198,7 @@ export async function liveBench(options: BenchOptions): Promise<BenchOutcome> {
       fmt(r.connect.p99, 1),
       String(r.result.followUpQuestions),
       `${fmt(r.cpuPercent, 0)}%`,
+      `${fmt(r.loopCpuPercent, 0)}%`,
       `${fmt(r.peakRssBytes / 1024 / 1024, 0)} MB`,
       `${fmt(r.result.cpuPercent, 0)}%`,
       `${fmt(r.result.loopDelayP99Ms, 1)} ms`,

@@ -9,24 +9,31 @@ const CLOCK_TICKS_PER_SECOND = 100;
 const PAGE_BYTES = 4096;
 
 export interface ProcSample {
-  /** user + system CPU seconds since the process started */
+  /** user + system CPU seconds since the process started, all its threads */
   cpuSeconds: number;
+  /** the same for its main thread alone (a Node process's event loop) */
+  mainThreadCpuSeconds: number;
   rssBytes: number;
 }
 
-export function readProc(pid: number): ProcSample | undefined {
-  let text: string;
+/** Fields 3 onwards of a /proc stat file: the command name (field 2) is in parentheses and may hold spaces. */
+function statFields(path: string): string[] | undefined {
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(path, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
-  // the command name (field 2) is in parentheses and may hold spaces; count fields after the last ')'
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  const rssPages = Number(fields[21]);
-  return { cpuSeconds: (utime + stime) / CLOCK_TICKS_PER_SECOND, rssBytes: rssPages * PAGE_BYTES };
+}
+
+const cpuSecondsOf = (fields: string[]) => (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+
+export function readProc(pid: number): ProcSample | undefined {
+  const fields = statFields(`/proc/${pid}/stat`);
+  if (!fields) return undefined;
+  // the main thread's id is the process id
+  const main = statFields(`/proc/${pid}/task/${pid}/stat`);
+  return { cpuSeconds: cpuSecondsOf(fields), mainThreadCpuSeconds: main ? cpuSecondsOf(main) : NaN, rssBytes: Number(fields[21]) * PAGE_BYTES };
 }
 
 /**
@@ -61,13 +68,16 @@ export class ProcSampler {
 
   private take: () => void = () => {};
 
-  stop(): { cpuPercent: number; peakRssBytes: number; lastRssBytes: number } {
+  /** cpuPercent: all threads; mainThreadCpuPercent: the event loop's thread alone, which can use one core at most */
+  stop(): { cpuPercent: number; mainThreadCpuPercent: number; peakRssBytes: number; lastRssBytes: number } {
     this.take();
     clearInterval(this.timer);
     const { first, last } = this;
-    if (!first || !last || last.at === first.at) return { cpuPercent: NaN, peakRssBytes: this.peakRss, lastRssBytes: NaN };
-    const cpuPercent = ((last.sample.cpuSeconds - first.sample.cpuSeconds) / ((last.at - first.at) / 1000)) * 100;
-    return { cpuPercent, peakRssBytes: this.peakRss, lastRssBytes: last.sample.rssBytes };
+    if (!first || !last || last.at === first.at) return { cpuPercent: NaN, mainThreadCpuPercent: NaN, peakRssBytes: this.peakRss, lastRssBytes: NaN };
+    const seconds = (last.at - first.at) / 1000;
+    const cpuPercent = ((last.sample.cpuSeconds - first.sample.cpuSeconds) / seconds) * 100;
+    const mainThreadCpuPercent = ((last.sample.mainThreadCpuSeconds - first.sample.mainThreadCpuSeconds) / seconds) * 100;
+    return { cpuPercent, mainThreadCpuPercent, peakRssBytes: this.peakRss, lastRssBytes: last.sample.rssBytes };
   }
 }
 
