@@ -11,7 +11,8 @@ export class AssessmentRepository {
        VALUES (@turnId, @sessionId, @scorer, @model, @promptVersion, @overall, @band, @promptTokens, @completionTokens, @latencyMs, @data, @createdAt)`,
     );
     this.bySessionStmt = db.prepare<[string], { turn_id: string; data: string }>(
-      'SELECT turn_id, data FROM assessments WHERE session_id = ?',
+      // through the session's turns, by their (session_id, seq) index: assessments have no index by session
+      'SELECT a.turn_id, a.data FROM turns t JOIN assessments a ON a.turn_id = t.id WHERE t.session_id = ?',
     );
   }
 

@@ -86,4 +86,13 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE INDEX sessions_by_ip ON sessions (client_ip, status);
   `,
+  `
+  -- Fewer index pages in every answer's commits. Both indexes were written on every answer: the turns
+  -- waiting for a score (once when answered, again when scored) and the assessments by session.
+  -- Start-up finds unscored answers through the active sessions instead, an index written twice per
+  -- interview; a session's assessments are read through its turns.
+  DROP INDEX turns_by_status;
+  DROP INDEX assessments_by_session;
+  CREATE INDEX sessions_active ON sessions (status) WHERE status = 'active';
+  `,
 ];

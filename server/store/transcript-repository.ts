@@ -86,7 +86,9 @@ export class TranscriptRepository {
        FROM messages m JOIN turns t ON t.id = m.turn_id WHERE m.session_id = ? ORDER BY m.seq`,
     );
     this.unscoredStmt = db.prepare<[], { session_id: string }>(
-      `SELECT DISTINCT session_id FROM turns WHERE status = 'answered'`,
+      // only an active session goes on to score (a complete one had every answer scored first)
+      `SELECT s.id AS session_id FROM sessions s
+       WHERE s.status = 'active' AND EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id AND t.status = 'answered')`,
     );
   }
 

@@ -8,6 +8,7 @@ import type { NewSession, NewTurn, WriteUnit } from '../../server/store/write-un
 import { scoreOffline } from '../../server/scoring/offline-scorer.js';
 import type { Assessment } from '../../server/scoring/assessment.js';
 import { tempStores } from '../support/temp-stores.js';
+import { MIGRATIONS } from '../../server/store/migrations.js';
 
 /**
  * The store's writes through the writer thread, on real SQLite files: what a write resolves with,
@@ -429,5 +430,42 @@ describe('WalSync', () => {
     expect(resolved).toBe(true);
     await p;
     expect(() => wal.close()).not.toThrow();
+  });
+});
+
+describe('a database made by an earlier build', () => {
+  it('keeps its sessions, assessments and unscored answers when the index migration runs on it', async () => {
+    const path = tempDbPath();
+    const done = assessmentOf('containers share a kernel');
+    const before = openStore(path);
+    for (const id of ['s-done', 's-open', 's-over']) await before.write(startUnit(id, `t-${id}`), { durable: true });
+    await before.write({ kind: 'answer', sessionId: 's-done', turnId: 't-s-done', text: 'containers share a kernel', answeredAt: T1 }, { durable: true });
+    await before.write({ kind: 'scored', sessionId: 's-done', turnId: 't-s-done', assessment: done, scoredAt: T2 });
+    // answered, never scored: the process died in between
+    await before.write({ kind: 'answer', sessionId: 's-open', turnId: 't-s-open', text: 'layers are cached', answeredAt: T1 }, { durable: true });
+    await before.write({ kind: 'complete', sessionId: 's-over', overall: 0, completedAt: T2 }, { durable: true });
+    await before.close();
+
+    // the file as the build before this migration left it: its indexes back, its version one lower
+    const old = new Database(path);
+    const last = MIGRATIONS.length;
+    old.exec(`DROP INDEX sessions_active;
+      CREATE INDEX turns_by_status ON turns (status) WHERE status = 'answered';
+      CREATE INDEX assessments_by_session ON assessments (session_id);
+      PRAGMA user_version = ${last - 1};`);
+    old.close();
+
+    const after = openStore(path);
+    expect(after.db.pragma('user_version', { simple: true })).toBe(last);
+    const indexes = (after.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+    expect(indexes).toEqual(['sessions_active', 'sessions_by_ip']);
+    expect([...after.assessments.forSession('s-done').keys()]).toEqual(['t-s-done']);
+    expect(after.assessments.forSession('s-done').get('t-s-done')).toEqual(done);
+    expect(after.assessments.forSession('s-open').size).toBe(0);
+    expect(after.transcript.sessionsWithUnscoredAnswers()).toEqual(['s-open']);
+    // and it goes on working: the unscored answer is scored, and no session is left with one
+    await after.write({ kind: 'scored', sessionId: 's-open', turnId: 't-s-open', assessment: assessmentOf('layers are cached'), scoredAt: T2 });
+    expect(after.transcript.sessionsWithUnscoredAnswers()).toEqual([]);
+    expect(after.assessments.forSession('s-open').size).toBe(1);
   });
 });
