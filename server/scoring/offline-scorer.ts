@@ -78,6 +78,7 @@ export function createOfflineScorer(): Scorer {
   const contexts = new Map<string, ScoringContext>();
   return {
     kind: 'offline',
+    quick: true,
     score: async (input) => {
       const key = contextKey(input);
       let context = contexts.get(key);
