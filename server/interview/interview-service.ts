@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { softLimitSeconds, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -10,7 +9,6 @@ import type { Scorer, ScoringInput } from '../scoring/scorer.js';
 import type { Assessment } from '../scoring/assessment.js';
 import type { Store } from '../store/store.js';
 import { GroupCommit } from '../store/group-commit.js';
-import type { Scored } from '../store/write-units.js';
 import type { SessionRow } from '../store/session-repository.js';
 import type { TurnRow } from '../store/transcript-repository.js';
 import type {
@@ -65,31 +63,6 @@ interface EarlyScore {
   drop(): void;
 }
 
-/** An assessment as stored, with the next question as the session holds it. */
-type ScoredTurn = Omit<Scored, 'ask'> & { ask?: TurnRow };
-
-/** What storeAnswer stored: the answer, and its assessment when the score came first. */
-interface StoredAnswer {
-  scored: ScoredTurn | undefined;
-}
-
-/**
- * How long an answer's commit waits for a quick scorer. The built-in scorer takes well under 1 ms
- * for a typical answer; this bounds the wait when its thread is stuck or swamped.
- */
-const QUICK_SCORE_WAIT_MS = 250;
-
-/** The assessment if it comes within QUICK_SCORE_WAIT_MS, else undefined (it is then stored after the answer). */
-async function withinQuickWait(assessment: Promise<Assessment>): Promise<Assessment | undefined> {
-  const done = new AbortController();
-  const late = sleep(QUICK_SCORE_WAIT_MS, undefined, { signal: done.signal }).catch(() => undefined);
-  try {
-    return await Promise.race([assessment.catch(() => undefined), late]);
-  } finally {
-    done.abort();
-  }
-}
-
 const DEFAULT_QUESTION_COUNT = 5;
 /** An unfinished interview older than this no longer counts against MAX_SESSIONS_PER_IP: it was abandoned. */
 const ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
@@ -119,11 +92,6 @@ export class InterviewService {
   private readonly storing = new Map<string, Set<Promise<unknown>>>();
   /** scoring begun while the answer was on its way to disk, by turn id: scoreTurn takes it from here */
   private readonly early = new Map<string, EarlyScore>();
-  /**
-   * Turns whose answer's write failed after it may have committed, with its assessment: their result
-   * was never sent. A retry of the answer that finds it scored sends it (see repeatOf).
-   */
-  private readonly unannounced = new Set<string>();
   /** interviews being started, by client address: they count against MAX_SESSIONS_PER_IP before they are stored */
   private readonly starting = new Map<string, number>();
 
@@ -262,19 +230,23 @@ export class InterviewService {
     this.assertTakingAnswers(state);
 
     const answeredAt = this.now().toISOString();
-    // scoring needs only the text, so it starts at once; it is stored with the answer or after it, never before
+    // scoring needs only the text, so it runs while the answer is being synced; it is stored only after the answer
     const early = this.scoreEarly(state, turn, text);
-    const write = this.storeAnswer(state, turn, text, answeredAt, early);
+    const write = this.answers.run(() => {
+      // checked again when the batch goes out: the interview may have been ended, or the server begun to close, meanwhile
+      this.assertOpen();
+      this.assertTakingAnswers(state);
+      return { kind: 'answer', sessionId, turnId, text, answeredAt } as const;
+    });
     const inFlight = this.storing.get(sessionId) ?? new Set();
     this.storing.set(sessionId, inFlight.add(write));
-    let stored: StoredAnswer | false;
+    let stored: unknown;
     try {
       stored = await write;
     } catch (err) {
       this.dropEarly(turn.id, early);
       // it may have committed before failing (an fsync error, the writer thread dying): read it afresh
       this.forgetIfHeld(state);
-      if (this.deps.scorer.quick) this.unannounced.add(turn.id);
       throw err;
     } finally {
       inFlight.delete(write);
@@ -286,94 +258,17 @@ export class InterviewService {
       this.forgetIfHeld(state);
       return this.repeatOf(this.states.get(sessionId)?.turns.findLast((t) => t.id === turnId) ?? turn, text);
     }
-    const { scored } = stored;
     this.committed(state, () => {
       turn.answer = text;
       turn.answeredAt = answeredAt;
       turn.status = 'answered';
-      if (scored) this.applyScored(state, turn, scored);
     });
     // per answer: debug, so that info stays a line per interview (the metrics count answers)
     this.deps.logger.debug({ sessionId, turnId, chars: text.length }, 'answer stored');
-    if (scored) {
-      this.countScored(turn, scored);
-      this.announceAfterAck(sessionId, () => this.announceScored(state.session, turn, scored));
-    } else {
-      this.advance(sessionId).catch(() => {
-        // logged by enqueue; the answer is stored and a resume picks the session up again
-      });
-    }
+    this.advance(sessionId).catch(() => {
+      // logged by enqueue; the answer is stored and a resume picks the session up again
+    });
     return { turnId };
-  }
-
-  /**
-   * Sends what `announce` sends once the answer's acknowledgement has gone (its handler sends it when
-   * submitAnswer returns), in the session's order, then lets the session go on.
-   */
-  private announceAfterAck(sessionId: string, announce: () => void): void {
-    this.enqueue(sessionId, async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      announce();
-      await this.step(sessionId);
-    }).catch(() => {
-      // logged by enqueue; what was stored stays, and a resume picks the session up again
-    });
-  }
-
-  /**
-   * The answer's durable write. With a scorer that answers in a moment (the built-in one), the write
-   * waits for the score and carries the assessment and the next question too: one commit per answer
-   * instead of two, on the writer thread every answer goes through, and the result goes out with the
-   * acknowledgement. A score that takes longer than QUICK_SCORE_WAIT_MS is stored after the answer, as
-   * with a model, so a stuck scorer never holds an answer back.
-   */
-  private async storeAnswer(state: SessionState, turn: TurnRow, text: string, answeredAt: string, early: EarlyScore | undefined): Promise<StoredAnswer | false> {
-    const { sessionId } = turn;
-    // a repeat of an answer in flight waits as the first copy does, so it never overtakes it to the store
-    const scoring = early ?? (this.early.get(turn.id)?.text === text ? this.early.get(turn.id) : undefined);
-    const assessment = this.deps.scorer.quick && scoring ? await withinQuickWait(scoring.assessment) : undefined;
-    let scored: ScoredTurn | undefined;
-    const stored = await this.answers.run(() => {
-      // checked again when the batch goes out: the interview may have been ended, or the server begun to close, meanwhile
-      this.assertOpen();
-      this.assertTakingAnswers(state);
-      scored = early && assessment && turn.status === 'asked' ? this.scoredWith(state, turn, assessment) : undefined;
-      return { kind: 'answer', sessionId, turnId: turn.id, text, answeredAt, ...(scored ? { scored } : {}) } as const;
-    });
-    if (!stored) return false;
-    // its score is stored: scoreTurn must not find it waiting
-    if (scored) this.early.delete(turn.id);
-    return { scored };
-  }
-
-  /** What is stored when `turn` is scored: the assessment, and the question that follows when it can be asked at once. */
-  private scoredWith(state: SessionState, turn: TurnRow, assessment: Assessment): ScoredTurn {
-    const plan = this.planFor(state.session);
-    return { assessment, scoredAt: this.now().toISOString(), ask: this.followingTurn(state, plan, turn, assessment) };
-  }
-
-  /** Mirrors a stored assessment (and next question) in memory; call inside committed(). */
-  private applyScored(state: SessionState, turn: TurnRow, { assessment, ask }: ScoredTurn): void {
-    turn.status = 'scored';
-    state.assessments.set(turn.id, assessment);
-    if (ask) state.turns.push(ask);
-  }
-
-  /** Counts and logs a stored assessment, once. */
-  private countScored(turn: TurnRow, { assessment, scoredAt }: ScoredTurn): void {
-    this.deps.logger.debug(
-      { sessionId: turn.sessionId, turnId: turn.id, scorer: assessment.scorer, overall: assessment.overall, latencyMs: Math.round(assessment.latencyMs) },
-      'answer scored',
-    );
-    if (turn.answeredAt) this.deps.onScored?.(Math.max(0, (Date.parse(scoredAt) - Date.parse(turn.answeredAt)) / 1000), assessment.scorer);
-  }
-
-  /** Tells the candidate what was stored for a scored answer: its result (in practice mode) and the next question. */
-  private announceScored(session: SessionRow, turn: TurnRow, { assessment, ask }: Pick<ScoredTurn, 'assessment' | 'ask'>): void {
-    const { events } = this.deps;
-    this.unannounced.delete(turn.id);
-    if (session.mode === 'practice') events.result(session.id, { sessionId: session.id, turnId: turn.id, assessment });
-    if (ask) events.question(session.id, this.questionEvent(session, ask));
   }
 
   /** Ends the interview now: waits for in-flight scoring, then completes with what was answered. */
@@ -510,8 +405,7 @@ export class InterviewService {
   private followingTurn(state: SessionState, plan: InterviewPlan, turn: TurnRow, assessment: Assessment): TurnRow | undefined {
     const { session, turns, assessments } = state;
     if (this.finishing.has(session.id)) return undefined;
-    // `turn` counts as answered: stored with its answer, it is still 'asked' in memory until the commit
-    const next = nextStep(plan, turns.map((t) => (t.id === turn.id ? { ...toTurnState(t, assessment), answered: true } : toTurnState(t, assessments.get(t.id)))));
+    const next = nextStep(plan, turns.map((t) => toTurnState(t, t.id === turn.id ? assessment : assessments.get(t.id))));
     if (next.type === 'ask-question') return this.nextTurn(session.id, turns, next, next.question.question);
     if (next.type === 'ask-follow-up' && !this.deps.followUps) return this.nextTurn(session.id, turns, next, next.point.followUp);
     return undefined;
@@ -595,14 +489,24 @@ export class InterviewService {
         onDelta: streamDeltas ? (text) => events.delta(session.id, { sessionId: session.id, turnId: turn.id, text }) : undefined,
       });
     }
-    // the next question is asked in the same commit when it can be: one write instead of two before the candidate sees both
-    const scored = this.scoredWith(state, turn, assessment);
+    const scoredAt = this.now().toISOString();
+    // asked in the same commit when it can be: one write instead of two before the candidate sees both
+    const following = this.followingTurn(state, plan, turn, assessment);
     // not durable: the answer itself is, start-up scores an answer whose assessment was lost, and a resume asks again
-    const saved = await store.write({ kind: 'scored', sessionId: session.id, turnId: turn.id, ...scored });
+    const saved = await store.write({ kind: 'scored', sessionId: session.id, turnId: turn.id, assessment, scoredAt, ask: following });
     if (!saved) return false;
-    this.committed(state, () => this.applyScored(state, turn, scored));
-    this.countScored(turn, scored);
-    this.announceScored(session, turn, scored);
+    this.committed(state, () => {
+      turn.status = 'scored';
+      state.assessments.set(turn.id, assessment);
+      if (following) state.turns.push(following);
+    });
+    this.deps.logger.debug(
+      { sessionId: session.id, turnId: turn.id, scorer: assessment.scorer, overall: assessment.overall, latencyMs: Math.round(assessment.latencyMs) },
+      'answer scored',
+    );
+    if (turn.answeredAt) this.deps.onScored?.(Math.max(0, (Date.parse(scoredAt) - Date.parse(turn.answeredAt)) / 1000), assessment.scorer);
+    if (session.mode === 'practice') events.result(session.id, { sessionId: session.id, turnId: turn.id, assessment });
+    if (following) events.question(session.id, this.questionEvent(session, following));
     return true;
   }
 
@@ -624,7 +528,6 @@ export class InterviewService {
     // a finished interview is only read again for its report, which the store serves
     this.states.forget(session.id);
     this.dropEarlyOf(session.id);
-    for (const t of turns) this.unannounced.delete(t.id);
     if (session.mode === 'realistic') {
       for (const t of turns) {
         const a = assessments.get(t.id);
@@ -633,16 +536,6 @@ export class InterviewService {
     }
     this.deps.logger.info({ sessionId: session.id, overall }, 'interview complete');
     events.complete(session.id, { sessionId: session.id, overall, reportUrl: reportUrlFor(session.id) });
-  }
-
-  /** announceScored for an assessment read back from the store: the session's state holds it and the turn that followed. */
-  private announceStored(sessionId: string, turnId: string): void {
-    const { session, turns, assessments } = this.requireState(sessionId);
-    const at = turns.findIndex((t) => t.id === turnId);
-    const assessment = assessments.get(turnId);
-    if (at < 0 || !assessment) return;
-    const ask = turns[at + 1]?.status === 'asked' ? turns[at + 1] : undefined;
-    this.announceScored(session, turns[at]!, { assessment, ask });
   }
 
   /**
@@ -664,8 +557,6 @@ export class InterviewService {
     await this.deps.store.writeAll([], { durable: true });
     // if the first copy's acknowledgement failed (an fsync error), nothing has set it scoring yet
     if (turn.status === 'answered') this.advance(turn.sessionId).catch(() => {});
-    // or it was stored scored, and its result and the next question were never sent
-    else if (turn.status === 'scored' && this.unannounced.has(turn.id)) this.announceAfterAck(turn.sessionId, () => this.announceStored(turn.sessionId, turn.id));
     return { turnId: turn.id };
   }
 

@@ -78,7 +78,6 @@ export function createOfflineScorer(): Scorer {
   const contexts = new Map<string, ScoringContext>();
   return {
     kind: 'offline',
-    quick: true,
     score: async (input) => {
       const key = contextKey(input);
       let context = contexts.get(key);

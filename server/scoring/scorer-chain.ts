@@ -68,7 +68,6 @@ export function createScorer(config: Config, options: ScorerChainOptions): Score
   if (!useLlm(config)) {
     return {
       kind: 'chain',
-      quick: offline.quick,
       async score(input, scoreOptions) {
         const started = performance.now();
         const assessment = await offline.score(input, scoreOptions);

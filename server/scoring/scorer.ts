@@ -23,11 +23,6 @@ export interface ScoreOptions {
 
 export interface Scorer {
   readonly kind: 'offline' | 'llm' | 'chain';
-  /**
-   * Answers within milliseconds, never a network's time: the interview then stores an answer and its
-   * assessment in one commit, holding the answer's acknowledgement for the score (see InterviewService).
-   */
-  readonly quick?: boolean;
   /** Resolves with an assessment; implementations never reject for a bad answer. */
   score(input: ScoringInput, options?: ScoreOptions): Promise<Assessment>;
 }

@@ -61,7 +61,6 @@ export function createThreadedScorer(inProcess: Scorer): Scorer {
   const state = shared;
   return {
     kind: 'offline',
-    quick: true,
     score: async (input) => {
       const { questionId, question, reference, tip, keyPoints, answer } = input;
       const rubric: Rubric = { questionId, question, reference, tip, keyPoints };

@@ -12,18 +12,11 @@ export type NewTurn = Pick<TurnRow, 'id' | 'sessionId' | 'questionIndex' | 'ques
  * The writes an interview makes, as plain data: each is one atomic change, and can be carried to
  * the writer thread (see StoreWriter) and applied there.
  */
-/** An answer's assessment. `ask`: the next question, asked in the same commit, and only if the answer was still waiting for its score */
-export interface Scored {
-  assessment: Assessment;
-  scoredAt: string;
-  ask?: NewTurn;
-}
-
 export type WriteUnit =
   | { kind: 'start'; session: NewSession; turn: NewTurn }
-  /** `scored`: the answer's assessment, stored with it when the score came first */
-  | { kind: 'answer'; sessionId: string; turnId: string; text: string; answeredAt: string; scored?: Scored }
-  | ({ kind: 'scored'; sessionId: string; turnId: string } & Scored)
+  | { kind: 'answer'; sessionId: string; turnId: string; text: string; answeredAt: string }
+  /** `ask`: the next question, asked in the same commit, and only if this answer was still waiting for its score */
+  | { kind: 'scored'; sessionId: string; turnId: string; assessment: Assessment; scoredAt: string; ask?: NewTurn }
   | { kind: 'ask'; turn: NewTurn }
   | { kind: 'complete'; sessionId: string; overall: number; completedAt: string }
   | { kind: 'report'; report: Report; createdAt: string };
@@ -55,11 +48,12 @@ export function applyUnit(repos: Repositories, unit: WriteUnit): WriteResults[Wr
       repos.transcript.ask(unit.turn);
       return;
     case 'answer':
-      if (!repos.transcript.answer(unit.sessionId, unit.turnId, unit.text, unit.answeredAt)) return false;
-      if (unit.scored && !storeScored(repos, unit.sessionId, unit.turnId, unit.scored)) throw new Error(`turn ${unit.turnId} was answered but could not be marked scored`);
-      return true;
+      return repos.transcript.answer(unit.sessionId, unit.turnId, unit.text, unit.answeredAt);
     case 'scored':
-      return storeScored(repos, unit.sessionId, unit.turnId, unit);
+      if (!repos.transcript.markScored(unit.turnId)) return false;
+      repos.assessments.save(unit.sessionId, unit.turnId, unit.assessment, unit.scoredAt);
+      if (unit.ask) repos.transcript.ask(unit.ask);
+      return true;
     case 'ask':
       repos.transcript.ask(unit.turn);
       return;
@@ -69,14 +63,6 @@ export function applyUnit(repos: Repositories, unit: WriteUnit): WriteResults[Wr
       repos.reports.save(unit.report, unit.createdAt);
       return;
   }
-}
-
-/** Stores an assessment (and the next question) if the turn is still waiting for its score. */
-function storeScored(repos: Repositories, sessionId: string, turnId: string, scored: Scored): boolean {
-  if (!repos.transcript.markScored(turnId)) return false;
-  repos.assessments.save(sessionId, turnId, scored.assessment, scored.scoredAt);
-  if (scored.ask) repos.transcript.ask(scored.ask);
-  return true;
 }
 
 /** The outcome of one unit in a batch: units fail alone. */
