@@ -77,7 +77,15 @@ export class WorkerClient<Req, Res> {
     const batch = this.queued;
     if (batch.length === 0) return;
     this.queued = [];
-    const worker = this.worker ?? this.spawn();
+    let worker: Worker;
+    try {
+      worker = this.worker ?? this.spawn();
+    } catch (err) {
+      // no thread could be started (out of memory or threads, say): the batch fails, and the process goes on
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const one of batch) one.reject(error);
+      return;
+    }
     if (!this.post(worker, batch)) {
       // something in the batch could not be copied to the thread (a function in it, say): find it
       // by sending each alone, so that only what cannot be sent fails
@@ -113,7 +121,8 @@ export class WorkerClient<Req, Res> {
         if ('error' in reply) waiting.reject(new Error(reply.error));
         else waiting.resolve(reply.result);
       }
-      if (this.waiting.size === 0) worker.unref();
+      // once closing, the thread holds the process open until it has exited (its database closed)
+      if (this.waiting.size === 0 && !this.closed) worker.unref();
     });
     const fail = (err: Error) => {
       if (this.worker === worker) this.worker = undefined;
@@ -123,7 +132,7 @@ export class WorkerClient<Req, Res> {
         this.waiting.delete(id);
         w.reject(err);
       }
-      if (this.waiting.size === 0) this.worker?.unref();
+      if (this.waiting.size === 0 && !this.closed) this.worker?.unref();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`worker thread stopped (exit code ${code})`)));

@@ -443,6 +443,8 @@ describe('a database made by an earlier build', () => {
     await before.write({ kind: 'scored', sessionId: 's-done', turnId: 't-s-done', assessment: done, scoredAt: T2 });
     // answered, never scored: the process died in between
     await before.write({ kind: 'answer', sessionId: 's-open', turnId: 't-s-open', text: 'layers are cached', answeredAt: T1 }, { durable: true });
+    // answered, never scored, yet complete: nothing at start-up scores it (only an active session goes on)
+    await before.write({ kind: 'answer', sessionId: 's-over', turnId: 't-s-over', text: 'it is over', answeredAt: T1 }, { durable: true });
     await before.write({ kind: 'complete', sessionId: 's-over', overall: 0, completedAt: T2 }, { durable: true });
     await before.close();
 
