@@ -17,10 +17,8 @@ interface Waiting<Res> {
   reject: (err: Error) => void;
 }
 
-interface Queued<Req, Res> extends Numbered<Req> {
-  resolve: (result: Res) => void;
-  reject: (err: Error) => void;
-}
+/** A request not yet sent: settled as a Waiting one is, once it has been. */
+type Queued<Req, Res> = Numbered<Req> & Omit<Waiting<Res>, 'worker'>;
 
 /**
  * Requests to a TypeScript module running on a worker thread, each answered by a promise. The
