@@ -21,6 +21,9 @@ const port = parentPort!;
 const { path } = (workerData as { data: { path: string } }).data;
 const db = openDatabase(path);
 db.pragma('synchronous = NORMAL');
+// no automatic checkpoint: it would run inside a commit, here, with its two fsyncs holding up every
+// write behind it. WalCheckpointer runs them on a thread of their own.
+db.pragma('wal_autocheckpoint = 0');
 // SQLite keeps the WAL beside the real file, not beside a symbolic link to it
 const wal = new WalSync(`${realpathSync(path)}-wal`);
 const repos: Repositories = {

@@ -1,4 +1,5 @@
 import { WorkerClient } from '../threads/worker-client.js';
+import { WalCheckpointer, type CheckpointOptions } from './wal-checkpointer.js';
 import type { UnitOutcome, WriteUnit } from './write-units.js';
 
 export interface WriterRequest {
@@ -15,9 +16,11 @@ export interface WriterRequest {
  */
 export class StoreWriter {
   private readonly client: WorkerClient<WriterRequest, UnitOutcome[]>;
+  private readonly checkpoints: WalCheckpointer;
 
-  constructor(path: string) {
+  constructor(path: string, checkpoints?: CheckpointOptions) {
     this.client = new WorkerClient(new URL('./store-writer-worker.ts', import.meta.url), { path });
+    this.checkpoints = new WalCheckpointer(path, checkpoints);
   }
 
   async run(units: WriteUnit[], durable: boolean): Promise<UnitOutcome[]> {
@@ -27,10 +30,15 @@ export class StoreWriter {
       return await this.client.request({ units, durable }, { now: durable });
     } catch (err) {
       throw new Error(`store write failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      // the writer's connection never checkpoints (store-writer-worker.ts): this thread's does
+      this.checkpoints.wrote();
     }
   }
 
-  close(): Promise<void> {
-    return this.client.close();
+  async close(): Promise<void> {
+    await this.client.close();
+    // after the last write; the event loop's connection, closed last, checkpoints what is left
+    await this.checkpoints.close();
   }
 }

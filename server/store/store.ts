@@ -4,6 +4,7 @@ import { TranscriptRepository } from './transcript-repository.js';
 import { AssessmentRepository } from './assessment-repository.js';
 import { ReportRepository } from './report-repository.js';
 import { StoreWriter } from './store-writer.js';
+import type { CheckpointOptions } from './wal-checkpointer.js';
 import { applyBatch, type Repositories, type UnitOutcome, type WriteResult, type WriteUnit } from './write-units.js';
 
 /** The repositories over one SQLite file; the interview's writes go through `write`. */
@@ -31,7 +32,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export function createStore(path: string): Store {
+export interface StoreOptions {
+  /** when the WAL is copied into the file, off the writer thread (see wal-checkpointer.ts) */
+  checkpoints?: CheckpointOptions;
+}
+
+export function createStore(path: string, options: StoreOptions = {}): Store {
   const db = openDatabase(path);
   const repos: Repositories = {
     sessions: new SessionRepository(db),
@@ -40,7 +46,7 @@ export function createStore(path: string): Store {
     reports: new ReportRepository(db),
   };
   // an in-memory database exists on this connection only, so its writes stay on this thread
-  const writer = db.memory ? undefined : new StoreWriter(path);
+  const writer = db.memory ? undefined : new StoreWriter(path, options.checkpoints);
   const writeAll = async (units: WriteUnit[], opts: { durable?: boolean } = {}): Promise<UnitOutcome[]> =>
     writer ? writer.run(units, opts.durable ?? false) : applyBatch(db, repos, units);
   return {

@@ -4,11 +4,13 @@ import type { WorkerMessage, WorkerReply } from './worker-client.js';
 /**
  * The worker side of WorkerClient for a thread that answers one request at a time. The requests of
  * one message are answered in one message, so the event loop is woken once for all of them.
+ * `onClose` runs when the thread is told to finish (to close what the handler holds open).
  */
-export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<Res>): void {
+export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<Res>, onClose?: () => void): void {
   const port = parentPort!;
   port.on('message', async (message: WorkerMessage<Req>) => {
     if ('close' in message) {
+      onClose?.();
       port.close();
       return;
     }

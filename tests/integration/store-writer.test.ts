@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { loadBanks } from '../../server/bank/bank-loader.js';
-import { createStore, type Store } from '../../server/store/store.js';
+import { createStore, type Store, type StoreOptions } from '../../server/store/store.js';
 import { GroupCommit } from '../../server/store/group-commit.js';
 import { WalSync } from '../../server/store/wal-sync.js';
+import { WalCheckpointer } from '../../server/store/wal-checkpointer.js';
+import { statSync } from 'node:fs';
 import type { NewSession, NewTurn, WriteUnit } from '../../server/store/write-units.js';
 import { scoreOffline } from '../../server/scoring/offline-scorer.js';
 import type { Assessment } from '../../server/scoring/assessment.js';
@@ -25,7 +27,7 @@ const T2 = '2024-05-01T10:02:00.000Z';
 
 const temp = tempStores('store-writer-');
 const tempDbPath = (): string => temp.path();
-const openStore = (path?: string): Store => temp.open(path);
+const openStore = (path?: string, options?: StoreOptions): Store => temp.open(path, options);
 
 function newSession(id: string, withQuestions = true): NewSession {
   return {
@@ -430,6 +432,90 @@ describe('WalSync', () => {
     expect(resolved).toBe(true);
     await p;
     expect(() => wal.close()).not.toThrow();
+  });
+});
+
+describe('WAL checkpoints, on a thread of their own', () => {
+  /** the longest delay a timer takes: the store's own checkpoints never come */
+  const NEVER = 2 ** 31 - 1;
+  /** SQLite's automatic checkpoint, which the writer's connection has turned off, comes at 1,000 pages */
+  const AUTO_CHECKPOINT_BYTES = 1000 * 4096;
+  const size = (file: string): number => statSync(file).size;
+
+  async function writeSessions(store: Store, from: number, count: number): Promise<void> {
+    for (let i = from; i < from + count; i += 50) {
+      const units = Array.from({ length: 50 }, (_, k) => startUnit(`s-${i + k}`, `t-${i + k}`));
+      const outcomes = await store.writeAll(units);
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+    }
+  }
+
+  async function until(condition: () => boolean): Promise<void> {
+    for (let waited = 0; !condition(); waited += 20) {
+      if (waited > 10_000) throw new Error('gave up waiting');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('the writer thread never checkpoints: past 1,000 pages the WAL holds every write and the file is untouched', async () => {
+    const path = tempDbPath();
+    const store = openStore(path, { checkpoints: { delayMs: NEVER } });
+    const fileBefore = size(path);
+    await writeSessions(store, 0, 1500);
+    expect(size(`${path}-wal`)).toBeGreaterThan(1.5 * AUTO_CHECKPOINT_BYTES);
+    expect(size(path)).toBe(fileBefore);
+
+    const checkpointer = new WalCheckpointer(path, { delayMs: NEVER });
+    try {
+      const copied = await checkpointer.checkpoint();
+      expect(copied.walPages).toBeGreaterThan(1500);
+      expect(copied.copiedPages).toBe(copied.walPages);
+      expect(size(path)).toBeGreaterThan(fileBefore + AUTO_CHECKPOINT_BYTES);
+      // every frame is in the file: the next write starts the WAL again from its beginning
+      await store.write(startUnit('after', 't-after'));
+      expect((await checkpointer.checkpoint()).walPages).toBeLessThan(20);
+    } finally {
+      await checkpointer.close();
+    }
+    expect(store.sessions.countActive()).toBe(1501);
+  });
+
+  it('writes are followed by a checkpoint within the delay', async () => {
+    const path = tempDbPath();
+    const store = openStore(path, { checkpoints: { delayMs: 20 } });
+    const fileBefore = size(path);
+    await writeSessions(store, 0, 300);
+    await until(() => size(path) > fileBefore);
+    expect(store.sessions.countActive()).toBe(300);
+  });
+
+  it('past its size limit, a checkpoint waits for a reader on an old snapshot and copies the whole WAL', async () => {
+    const path = tempDbPath();
+    const store = openStore(path, { checkpoints: { delayMs: NEVER } });
+    await writeSessions(store, 0, 100);
+    const reader = new Database(path, { readonly: true });
+    const passive = new WalCheckpointer(path, { delayMs: NEVER });
+    const restarting = new WalCheckpointer(path, { delayMs: NEVER, restartAbovePages: 0 });
+    try {
+      reader.exec('BEGIN');
+      expect(count(reader, 'SELECT count(*) AS n FROM sessions')).toBe(100);
+      await writeSessions(store, 100, 100);
+      // the reader's snapshot ends before the second hundred: a passive checkpoint stops there
+      const stopped = await passive.checkpoint();
+      expect(stopped.copiedPages).toBeLessThan(stopped.walPages);
+
+      const restart = restarting.checkpoint();
+      setTimeout(() => reader.exec('COMMIT'), 200);
+      const whole = await restart;
+      expect(whole.busy).toBe(false);
+      expect(whole.copiedPages).toBe(whole.walPages);
+      await store.write(startUnit('after', 't-after'));
+      expect((await passive.checkpoint()).walPages).toBeLessThan(20);
+    } finally {
+      reader.close();
+      await passive.close();
+      await restarting.close();
+    }
   });
 });
 

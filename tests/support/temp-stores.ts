@@ -2,7 +2,7 @@ import { afterEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStore, type Store } from '../../server/store/store.js';
+import { createStore, type Store, type StoreOptions } from '../../server/store/store.js';
 
 export interface TempStores {
   /** a new empty folder, deleted after the test */
@@ -10,7 +10,7 @@ export interface TempStores {
   /** a database path in a new folder; nothing is created there yet */
   path(): string;
   /** a store over `path` (default: a new one), closed after the test */
-  open(path?: string): Store;
+  open(path?: string, options?: StoreOptions): Store;
 }
 
 /**
@@ -31,8 +31,8 @@ export function tempStores(prefix: string): TempStores {
       return dir;
     },
     path: () => join(temp.dir(), 'interviews.sqlite'),
-    open(path = temp.path()) {
-      const store = createStore(path);
+    open(path = temp.path(), options?: StoreOptions) {
+      const store = createStore(path, options);
       stores.push(store);
       return store;
     },
