@@ -34,8 +34,10 @@ export class WalCheckpointer {
 
   constructor(path: string, options: CheckpointOptions = {}) {
     this.delayMs = options.delayMs ?? 200;
-    // 16 MB of 4 KB pages: at 1,000 live interviews the WAL then peaked at 27-33 MB, against 52-55 with 40
-    this.restartAbovePages = options.restartAbovePages ?? 4_000;
+    // 40 MB of 4 KB pages. Each such checkpoint held the writer up for 20-55 ms in the live benchmark
+    // at N = 500 (its fsyncs, with about 30 MB/s of WAL being written): every 0.55 s with a limit of
+    // 16 MB, so about every 1.5 s with this one. Under light load the WAL restarts by itself
+    this.restartAbovePages = options.restartAbovePages ?? 10_000;
     this.client = new WorkerClient(new URL('./wal-checkpoint-worker.ts', import.meta.url), { path });
   }
 
