@@ -71,7 +71,7 @@ export class TranscriptRepository {
     this.answerStmt = db.prepare(
       `UPDATE turns SET answer = @answer, answered_at = @answeredAt, status = 'answered' WHERE id = @id AND status = 'asked'`,
     );
-    this.markScoredStmt = db.prepare(`UPDATE turns SET status = 'scored' WHERE id = ? AND status = 'answered'`);
+    this.markScoredStmt = db.prepare(`UPDATE turns SET status = 'scored' WHERE id = ? AND session_id = ? AND status = 'answered'`);
     this.insertMessageStmt = db.prepare(
       `INSERT INTO messages (session_id, seq, role, turn_id, text, created_at)
        VALUES (@sessionId, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE session_id = @sessionId), @role, @turnId, @text, @createdAt)`,
@@ -105,8 +105,9 @@ export class TranscriptRepository {
     return true;
   }
 
-  markScored(turnId: string): boolean {
-    return this.markScoredStmt.run(turnId).changes === 1;
+  /** Marks an answered turn of the session scored; false if it is not one, or not waiting for a score. */
+  markScored(sessionId: string, turnId: string): boolean {
+    return this.markScoredStmt.run(turnId, sessionId).changes === 1;
   }
 
   turns(sessionId: string): TurnRow[] {

@@ -50,7 +50,7 @@ export function applyUnit(repos: Repositories, unit: WriteUnit): WriteResults[Wr
     case 'answer':
       return repos.transcript.answer(unit.sessionId, unit.turnId, unit.text, unit.answeredAt);
     case 'scored':
-      if (!repos.transcript.markScored(unit.turnId)) return false;
+      if (!repos.transcript.markScored(unit.sessionId, unit.turnId)) return false;
       repos.assessments.save(unit.sessionId, unit.turnId, unit.assessment, unit.scoredAt);
       if (unit.ask) repos.transcript.ask(unit.ask);
       return true;

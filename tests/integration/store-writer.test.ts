@@ -231,6 +231,11 @@ describe.each([
     expect(store.transcript.transcript('s-1').filter((m) => m.role === 'candidate').map((m) => m.text)).toEqual(['first answer']);
 
     const assessment = assessmentOf('first answer');
+    // named with another session's id: refused, and nothing is saved under either
+    await store.write(startUnit('s-2', 't-s-2'), { durable: true });
+    expect(await store.write({ kind: 'scored', sessionId: 's-2', turnId: 't-1', assessment, scoredAt: T2 })).toBe(false);
+    expect(store.assessments.forSession('s-2').size).toBe(0);
+    expect(store.transcript.turn('t-1')!.status).toBe('answered');
     expect(await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-1', assessment, scoredAt: T2 })).toBe(true);
     // scoring the same turn twice: the turn is 'scored' now, no longer 'answered'
     expect(await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-1', assessment: assessmentOf('other'), scoredAt: T2 })).toBe(false);

@@ -80,7 +80,7 @@ export function runWriteCycles(store: Store, assessment: Assessment, answerText:
       store.transaction(() => store.transcript.answer(sessionId, turnId, answerText, now()));
       answerTx.push(performance.now() - t);
       store.transaction(() => {
-        store.transcript.markScored(turnId);
+        store.transcript.markScored(sessionId, turnId);
         store.assessments.save(sessionId, turnId, assessment, now());
       });
       answers += 1;
