@@ -18,12 +18,12 @@ import type { UnitOutcome } from './write-units.js';
  * that need no fsync never queue behind one.
  */
 const port = parentPort!;
-const { path } = (workerData as { data: { path: string } }).data;
+const { path, checkpointAbovePages } = (workerData as { data: { path: string; checkpointAbovePages: number } }).data;
 const db = openDatabase(path);
 db.pragma('synchronous = NORMAL');
-// no automatic checkpoint: it would run inside a commit, here, with its two fsyncs holding up every
-// write behind it. WalCheckpointer runs them on a thread of their own.
-db.pragma('wal_autocheckpoint = 0');
+// checkpoints are the checkpoint thread's; this connection's own, inside a commit, comes only at a
+// size the WAL reaches under steady writes, to start it over (see wal-checkpointer.ts)
+db.pragma(`wal_autocheckpoint = ${checkpointAbovePages}`);
 // SQLite keeps the WAL beside the real file, not beside a symbolic link to it
 const wal = new WalSync(`${realpathSync(path)}-wal`);
 const repos: Repositories = {

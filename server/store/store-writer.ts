@@ -1,5 +1,5 @@
 import { WorkerClient } from '../threads/worker-client.js';
-import { WalCheckpointer, type CheckpointOptions } from './wal-checkpointer.js';
+import { WalCheckpointer, WRITER_CHECKPOINT_PAGES, type CheckpointOptions } from './wal-checkpointer.js';
 import type { UnitOutcome, WriteUnit } from './write-units.js';
 
 export interface WriterRequest {
@@ -19,7 +19,8 @@ export class StoreWriter {
   private readonly checkpoints: WalCheckpointer;
 
   constructor(path: string, checkpoints?: CheckpointOptions) {
-    this.client = new WorkerClient(new URL('./store-writer-worker.ts', import.meta.url), { path });
+    const checkpointAbovePages = checkpoints?.writerAbovePages ?? WRITER_CHECKPOINT_PAGES;
+    this.client = new WorkerClient(new URL('./store-writer-worker.ts', import.meta.url), { path, checkpointAbovePages });
     this.checkpoints = new WalCheckpointer(path, checkpoints);
   }
 
@@ -31,7 +32,7 @@ export class StoreWriter {
     } catch (err) {
       throw new Error(`store write failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
-      // the writer's connection never checkpoints (store-writer-worker.ts): this thread's does
+      // the checkpoint thread copies what was written (the writer's connection seldom does)
       this.checkpoints.wrote();
     }
   }
