@@ -69,7 +69,7 @@ export class TranscriptRepository {
                @questionIndex, @questionId, @kind, @parentTurnId, @pointId, @text, @askedAt, 'asked')`,
     );
     this.answerStmt = db.prepare(
-      `UPDATE turns SET answer = @answer, answered_at = @answeredAt, status = 'answered' WHERE id = @id AND status = 'asked'`,
+      `UPDATE turns SET answer = @answer, answered_at = @answeredAt, status = 'answered' WHERE id = @id AND session_id = @sessionId AND status = 'asked'`,
     );
     this.markScoredStmt = db.prepare(`UPDATE turns SET status = 'scored' WHERE id = ? AND session_id = ? AND status = 'answered'`);
     this.insertMessageStmt = db.prepare(
@@ -100,7 +100,7 @@ export class TranscriptRepository {
 
   /** Records the answer and its candidate message; false when the turn was not waiting for one. */
   answer(sessionId: string, turnId: string, answer: string, answeredAt: string): boolean {
-    if (this.answerStmt.run({ id: turnId, answer, answeredAt }).changes !== 1) return false;
+    if (this.answerStmt.run({ id: turnId, sessionId, answer, answeredAt }).changes !== 1) return false;
     this.insertMessageStmt.run({ sessionId, role: 'candidate', turnId, text: answer, createdAt: answeredAt });
     return true;
   }

@@ -223,6 +223,9 @@ describe.each([
     expect(store.assessments.forSession('s-1').size).toBe(0);
     expect(store.transcript.turn('t-1')!.status).toBe('asked');
 
+    // named with another session's id: refused, and no message is written under either
+    expect(await store.write({ kind: 'answer', sessionId: 's-x', turnId: 't-1', text: 'stray', answeredAt: T1 }, { durable: true })).toBe(false);
+    expect(store.transcript.turn('t-1')!.status).toBe('asked');
     const first = await store.write({ kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'first answer', answeredAt: T1 }, { durable: true });
     expect(first).toBe(true);
     const again = await store.write({ kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'second answer', answeredAt: T2 }, { durable: true });
