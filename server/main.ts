@@ -13,8 +13,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const banks = loadBanks(config.BANKS_DIR);
   await ensureClientBuilt(logger);
-  const store = createStore(config.DATABASE_PATH);
-  const metrics = new Metrics(() => store.sessions.countActive());
+  const store = createStore(config.DATABASE_PATH, {
+    checkpoints: { onError: (err) => logger.warn({ err }, "WAL checkpoints are failing; the writer's own checkpoint keeps the log bounded") },
+  });
+  const metrics = new Metrics(() => store.sessions.countActive(), () => store.walPages());
   const models = createModelServices(config, logger, (o) => metrics.recordOutcome(o));
   const app = createApp({ config, store, banks, logger, metrics, ...models });
 

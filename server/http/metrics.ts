@@ -12,7 +12,8 @@ export class Metrics {
   private readonly latency: Histogram<'scorer'>;
   private readonly tokens: Counter<'kind'>;
 
-  constructor(activeSessions: () => number) {
+  /** @param walPages the store's write-ahead log, in pages, when known */
+  constructor(activeSessions: () => number, walPages: () => number | undefined = () => undefined) {
     collectDefaultMetrics({ register: this.registry, prefix: 'mock_interviewer_' });
     this.scored = new Counter({
       name: 'mock_interviewer_answers_scored_total',
@@ -45,6 +46,15 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(activeSessions());
+      },
+    });
+    new Gauge({
+      name: 'mock_interviewer_wal_pages',
+      help: 'Pages in the SQLite write-ahead log after the last checkpoint; under steady writes it grows to 40,000 before it starts over',
+      registers: [this.registry],
+      collect() {
+        const pages = walPages();
+        if (pages !== undefined) this.set(pages);
       },
     });
   }

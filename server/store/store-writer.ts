@@ -37,6 +37,11 @@ export class StoreWriter {
     }
   }
 
+  /** pages in the WAL after the last checkpoint; undefined before the first */
+  get walPages(): number | undefined {
+    return this.checkpoints.last?.walPages;
+  }
+
   async close(): Promise<void> {
     await this.client.close();
     // after the last write; the event loop's connection, closed last, checkpoints what is left

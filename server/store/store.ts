@@ -28,6 +28,8 @@ export interface Store {
   write<U extends WriteUnit>(unit: U, opts?: { durable?: boolean }): Promise<WriteResult<U>>;
   /** Several independent writes in one commit; each succeeds or fails alone. */
   writeAll(units: WriteUnit[], opts?: { durable?: boolean }): Promise<UnitOutcome[]>;
+  /** Pages in the write-ahead log after the last checkpoint; undefined before the first, and in memory. */
+  walPages(): number | undefined;
   /** Finishes the writes already asked for and closes the database. */
   close(): Promise<void>;
 }
@@ -54,6 +56,7 @@ export function createStore(path: string, options: StoreOptions = {}): Store {
     ...repos,
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     writeAll,
+    walPages: () => writer?.walPages,
     async write<U extends WriteUnit>(unit: U, opts?: { durable?: boolean }): Promise<WriteResult<U>> {
       const [outcome] = await writeAll([unit], opts);
       if (!outcome!.ok) throw new Error(`store write failed: ${outcome!.message}`);

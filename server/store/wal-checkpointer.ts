@@ -15,6 +15,8 @@ export interface CheckpointOptions {
    * the only way the WAL starts over under steady writes (see WalCheckpointer)
    */
   writerAbovePages?: number;
+  /** told of the first failure in a row (the writer's own checkpoint bounds the WAL meanwhile) */
+  onError?: (err: Error) => void;
 }
 
 /**
@@ -40,6 +42,10 @@ export const WRITER_CHECKPOINT_PAGES = 40_000;
 export class WalCheckpointer {
   private readonly client: WorkerClient<null, CheckpointResult>;
   private readonly delayMs: number;
+  private readonly onError: ((err: Error) => void) | undefined;
+  /** the WAL as the last scheduled checkpoint left it; undefined before the first */
+  last: CheckpointResult | undefined;
+  private failing = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private dirty = false;
@@ -47,6 +53,7 @@ export class WalCheckpointer {
 
   constructor(path: string, options: CheckpointOptions = {}) {
     this.delayMs = options.delayMs ?? 200;
+    this.onError = options.onError;
     this.client = new WorkerClient(new URL('./wal-checkpoint-worker.ts', import.meta.url), { path });
   }
 
@@ -73,9 +80,17 @@ export class WalCheckpointer {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.dirty = false;
-      const run = this.checkpoint().catch(() => {
-        // the writer's own checkpoint keeps the WAL bounded meanwhile; the next write tries again
-      });
+      const run = this.checkpoint().then(
+        (result) => {
+          this.last = result;
+          this.failing = false;
+        },
+        (err: unknown) => {
+          // the writer's own checkpoint keeps the WAL bounded meanwhile; the next write tries again
+          if (!this.failing) this.onError?.(err instanceof Error ? err : new Error(String(err)));
+          this.failing = true;
+        },
+      );
       this.running = run;
       void run.then(() => {
         this.running = undefined;

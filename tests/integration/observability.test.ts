@@ -45,6 +45,17 @@ describe('seeing what happens', () => {
     expect(res.text).toContain('mock_interviewer_llm_failures_total');
   });
 
+  it("GET /metrics shows the write-ahead log's size once the checkpoint thread has run after the interview's writes", async () => {
+    let pages = 0;
+    for (let waited = 0; pages === 0; waited += 50) {
+      if (waited > 5000) throw new Error('no WAL size in /metrics');
+      await new Promise((r) => setTimeout(r, 50));
+      const res = await request(server.url).get('/metrics').expect(200);
+      pages = Number(/^mock_interviewer_wal_pages (\d+)$/m.exec(res.text)?.[1] ?? 0);
+    }
+    expect(pages).toBeGreaterThan(0);
+  });
+
   it('logs (debug level, the most detailed with per-answer lines) are structured, carry the session id, and never the token or the answer text', () => {
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const mine = parsed.filter((l) => l.sessionId === sessionId);

@@ -6,6 +6,7 @@ import { GroupCommit } from '../../server/store/group-commit.js';
 import { WalSync } from '../../server/store/wal-sync.js';
 import { WalCheckpointer } from '../../server/store/wal-checkpointer.js';
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NewSession, NewTurn, WriteUnit } from '../../server/store/write-units.js';
 import { scoreOffline } from '../../server/scoring/offline-scorer.js';
 import type { Assessment } from '../../server/scoring/assessment.js';
@@ -495,6 +496,25 @@ describe('WAL checkpoints, on a thread of their own', () => {
     await writeSessions(store, 0, 300);
     await until(() => size(path) > fileBefore);
     expect(store.sessions.countActive()).toBe(300);
+  });
+
+  it('a checkpoint thread that cannot open the database is reported once, not at every retry', async () => {
+    const errors: Error[] = [];
+    const checkpointer = new WalCheckpointer(join(temp.dir(), 'missing', 'x.sqlite'), { delayMs: 1, onError: (err) => errors.push(err) });
+    try {
+      checkpointer.wrote();
+      await until(() => errors.length > 0);
+      // more writes, more failed tries (each starts a thread, which takes a few hundred ms): still one report
+      for (let i = 0; i < 2; i++) {
+        checkpointer.wrote();
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.message).toMatch(/directory does not exist|unable to open|stopped/);
+      expect(checkpointer.last).toBeUndefined();
+    } finally {
+      await checkpointer.close();
+    }
   });
 
   it("past its own limit the writer's connection checkpoints by itself, so the WAL stays bounded without the checkpoint thread", async () => {
