@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): App {
     cors: deps.config.CORS_ORIGINS.length ? { origin: deps.config.CORS_ORIGINS } : undefined,
     serveClient: false,
   });
-  const metrics = deps.metrics ?? new Metrics(() => deps.store.sessions.countActive(), () => deps.store.walPages());
+  const metrics = deps.metrics ?? new Metrics(deps.store);
   const reports = new ReportService(deps.store, deps.banks, deps.logger, deps.narrator);
   const events = socketEvents(io);
   const service = new InterviewService({ ...deps, reports, events, onScored: (seconds, scorer) => metrics.observeAnswerLatency(seconds, scorer) });

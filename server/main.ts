@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const store = createStore(config.DATABASE_PATH, {
     checkpoints: { onError: (err) => logger.warn({ err }, "WAL checkpoints are failing; the writer's own checkpoint keeps the log bounded") },
   });
-  const metrics = new Metrics(() => store.sessions.countActive(), () => store.walPages());
+  const metrics = new Metrics(store);
   const models = createModelServices(config, logger, (o) => metrics.recordOutcome(o));
   const app = createApp({ config, store, banks, logger, metrics, ...models });
 

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ScorerOutcome } from '../scoring/scorer-chain.js';
+import type { Store } from '../store/store.js';
+import { WRITER_CHECKPOINT_PAGES } from '../store/wal-checkpointer.js';
 
 /**
  * The service's Prometheus metrics, on a registry of its own so several apps in one process (tests)
@@ -12,8 +14,8 @@ export class Metrics {
   private readonly latency: Histogram<'scorer'>;
   private readonly tokens: Counter<'kind'>;
 
-  /** @param walPages the store's write-ahead log, in pages, when known */
-  constructor(activeSessions: () => number, walPages: () => number | undefined = () => undefined) {
+  /** @param store read when scraped: active sessions, and the write-ahead log's size */
+  constructor(store: Pick<Store, 'sessions' | 'walPages'>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'mock_interviewer_' });
     this.scored = new Counter({
       name: 'mock_interviewer_answers_scored_total',
@@ -45,15 +47,15 @@ export class Metrics {
       help: 'Interviews started and not yet complete',
       registers: [this.registry],
       collect() {
-        this.set(activeSessions());
+        this.set(store.sessions.countActive());
       },
     });
     new Gauge({
       name: 'mock_interviewer_wal_pages',
-      help: 'Pages in the SQLite write-ahead log after the last checkpoint; under steady writes it grows to 40,000 before it starts over',
+      help: `Pages in the SQLite write-ahead log after the last checkpoint; under steady writes it grows to ${WRITER_CHECKPOINT_PAGES} before it starts over`,
       registers: [this.registry],
       collect() {
-        const pages = walPages();
+        const pages = store.walPages();
         if (pages !== undefined) this.set(pages);
       },
     });

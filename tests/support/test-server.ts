@@ -36,7 +36,7 @@ export async function startTestServer(
   const config = configFor({ DATABASE_PATH: dbPath, LOG_LEVEL: 'silent', ...overrides });
   const store = createStore(dbPath);
   const banks = loadBanks(config.BANKS_DIR);
-  const metrics = new Metrics(() => store.sessions.countActive(), () => store.walPages());
+  const metrics = new Metrics(store);
   const logger = options.logger ?? silentLogger;
   const models = createModelServices(config, logger, (o) => metrics.recordOutcome(o));
   const app = createApp({
