@@ -95,4 +95,15 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX assessments_by_session;
   CREATE INDEX sessions_active ON sessions (status) WHERE status = 'active';
   `,
+  `
+  -- The transcript is read from the turns it repeated: every answer's commit wrote its text twice,
+  -- and the messages table's pages (with overflow pages for a long answer) were the largest part of
+  -- that commit. Each turn is one interviewer message and, once answered, one candidate message, in
+  -- turn order, so the view numbers them exactly as the table did.
+  DROP TABLE messages;
+  CREATE VIEW messages (session_id, seq, role, turn_id, text, created_at) AS
+    SELECT session_id, 2 * seq - 1, 'interviewer', id, text, asked_at FROM turns
+    UNION ALL
+    SELECT session_id, 2 * seq, 'candidate', id, answer, answered_at FROM turns WHERE answer IS NOT NULL;
+  `,
 ];

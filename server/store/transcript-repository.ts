@@ -51,12 +51,11 @@ const fromRow = (r: RawTurn): TurnRow => ({
   status: r.status,
 });
 
-/** Turns (question + answer pairs) and the message transcript; each write keeps both in step. */
+/** Turns (question + answer pairs), and the message transcript read from them (the `messages` view). */
 export class TranscriptRepository {
   private readonly insertTurnStmt;
   private readonly answerStmt;
   private readonly markScoredStmt;
-  private readonly insertMessageStmt;
   private readonly turnsStmt;
   private readonly turnStmt;
   private readonly messagesStmt;
@@ -72,10 +71,6 @@ export class TranscriptRepository {
       `UPDATE turns SET answer = @answer, answered_at = @answeredAt, status = 'answered' WHERE id = @id AND session_id = @sessionId AND status = 'asked'`,
     );
     this.markScoredStmt = db.prepare(`UPDATE turns SET status = 'scored' WHERE id = ? AND session_id = ? AND status = 'answered'`);
-    this.insertMessageStmt = db.prepare(
-      `INSERT INTO messages (session_id, seq, role, turn_id, text, created_at)
-       VALUES (@sessionId, (SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE session_id = @sessionId), @role, @turnId, @text, @createdAt)`,
-    );
     this.turnsStmt = db.prepare<[string], RawTurn>('SELECT * FROM turns WHERE session_id = ? ORDER BY seq');
     this.turnStmt = db.prepare<[string], RawTurn>('SELECT * FROM turns WHERE id = ?');
     this.messagesStmt = db.prepare<
@@ -92,17 +87,14 @@ export class TranscriptRepository {
     );
   }
 
-  /** Adds a turn and its interviewer message. Call inside a transaction. */
+  /** Adds a turn: its question is the transcript's next interviewer message. */
   ask(t: Pick<TurnRow, 'id' | 'sessionId' | 'questionIndex' | 'questionId' | 'kind' | 'parentTurnId' | 'pointId' | 'text' | 'askedAt'>): void {
     this.insertTurnStmt.run(t);
-    this.insertMessageStmt.run({ sessionId: t.sessionId, role: 'interviewer', turnId: t.id, text: t.text, createdAt: t.askedAt });
   }
 
-  /** Records the answer and its candidate message; false when the turn was not waiting for one. */
+  /** Records the answer, the transcript's next candidate message; false when the turn was not waiting for one. */
   answer(sessionId: string, turnId: string, answer: string, answeredAt: string): boolean {
-    if (this.answerStmt.run({ id: turnId, sessionId, answer, answeredAt }).changes !== 1) return false;
-    this.insertMessageStmt.run({ sessionId, role: 'candidate', turnId, text: answer, createdAt: answeredAt });
-    return true;
+    return this.answerStmt.run({ id: turnId, sessionId, answer, answeredAt }).changes === 1;
   }
 
   /** Marks an answered turn of the session scored; false if it is not one, or not waiting for a score. */

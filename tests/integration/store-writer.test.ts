@@ -531,7 +531,7 @@ describe('WAL checkpoints, on a thread of their own', () => {
 });
 
 describe('a database made by an earlier build', () => {
-  it('keeps its sessions, assessments and unscored answers when the index migration runs on it', async () => {
+  it('keeps its sessions, assessments, unscored answers and transcripts when the index and transcript migrations run on it', async () => {
     const path = tempDbPath();
     const done = assessmentOf('containers share a kernel');
     const before = openStore(path);
@@ -545,19 +545,37 @@ describe('a database made by an earlier build', () => {
     await before.write({ kind: 'complete', sessionId: 's-over', overall: 0, completedAt: T2 }, { durable: true });
     await before.close();
 
-    // the file as the build before this migration left it: its indexes back, its version one lower
+    // the file as the build before migrations 4 and 5 left it: its indexes back, its messages a table
+    // holding what that build wrote beside every turn, its version two lower
     const old = new Database(path);
     const last = MIGRATIONS.length;
+    expect(last).toBe(5);
     old.exec(`DROP INDEX sessions_active;
       CREATE INDEX turns_by_status ON turns (status) WHERE status = 'answered';
       CREATE INDEX assessments_by_session ON assessments (session_id);
-      PRAGMA user_version = ${last - 1};`);
+      DROP VIEW messages;
+      CREATE TABLE messages (
+        session_id TEXT NOT NULL REFERENCES sessions(id), seq INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('interviewer', 'candidate')), turn_id TEXT NOT NULL REFERENCES turns(id),
+        text TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;
+      PRAGMA user_version = ${last - 2};`);
+    const message = old.prepare('INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)');
+    for (const [id, answer] of [['s-done', 'containers share a kernel'], ['s-open', 'layers are cached'], ['s-over', 'it is over']] as const) {
+      message.run(id, 1, 'interviewer', `t-${id}`, docker.question, T0);
+      message.run(id, 2, 'candidate', `t-${id}`, answer, T1);
+    }
     old.close();
 
     const after = openStore(path);
     expect(after.db.pragma('user_version', { simple: true })).toBe(last);
     const indexes = (after.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     expect(indexes).toEqual(['sessions_active', 'sessions_by_ip']);
+    // the transcript, read from the turns now, is the one the table held
+    expect(after.db.prepare("SELECT type FROM sqlite_master WHERE name = 'messages'").get()).toEqual({ type: 'view' });
+    expect(after.transcript.transcript('s-done')).toEqual([
+      { seq: 1, role: 'interviewer', turnId: 't-s-done', kind: 'bank', index: 1, text: docker.question, at: T0 },
+      { seq: 2, role: 'candidate', turnId: 't-s-done', kind: 'bank', index: 1, text: 'containers share a kernel', at: T1 },
+    ]);
     expect([...after.assessments.forSession('s-done').keys()]).toEqual(['t-s-done']);
     expect(after.assessments.forSession('s-done').get('t-s-done')).toEqual(done);
     expect(after.assessments.forSession('s-open').size).toBe(0);

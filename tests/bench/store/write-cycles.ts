@@ -5,11 +5,11 @@ import type { NewSession, NewTurn } from '../../../server/store/write-units.js';
 import { summarise, type Summary } from '../support/stats.js';
 
 /**
- * The writes the service makes per answer, through the repositories, one transaction each as
- * interview-service.ts groups them:
- *   answer   transcript.answer (turn update + candidate message)      -- before the acknowledgement
- *   scored   transcript.markScored + assessments.save                 -- after scoring
- *   ask      transcript.ask (next turn + interviewer message)         -- the next question
+ * The writes the service makes per answer, through the repositories, one transaction each (the
+ * service stores the assessment and the next question in one; see runWriterCycles):
+ *   answer   transcript.answer (the turn's answer: the candidate message)      -- before the acknowledgement
+ *   scored   transcript.markScored + assessments.save                          -- after scoring
+ *   ask      transcript.ask (the next turn: the interviewer message)           -- the next question
  * An interview here is a start transaction, 7 answers (5 questions, 2 follow-ups) and a complete.
  */
 export interface WriteFigures {
@@ -102,8 +102,9 @@ export function runWriteCycles(store: Store, assessment: Assessment, answerText:
 /**
  * The same interview writes as the service makes them now: through `store.write`, on the writer
  * thread, the answer durable (acknowledged after a WAL fsync shared with whatever else waits for
- * one) and the rest not. `concurrency` interviews run at once, as candidates do, so durable writes
- * that arrive together share a commit and an fsync.
+ * one), then its assessment with the next question in one write that is not. `concurrency`
+ * interviews run at once, as candidates do, so durable writes that arrive together share a commit
+ * and an fsync.
  */
 export async function runWriterCycles(store: Store, assessment: Assessment, answerText: string, budgetMs: number, concurrency: number): Promise<WriteFigures> {
   const answerTx: number[] = [];
@@ -125,16 +126,12 @@ export async function runWriterCycles(store: Store, assessment: Assessment, answ
         const t = performance.now();
         await store.write({ kind: 'answer', sessionId, turnId: current.id, text: answerText, answeredAt: now() }, { durable: true });
         answerTx.push(performance.now() - t);
-        await store.write({ kind: 'scored', sessionId, turnId: current.id, assessment, scoredAt: now() });
+        const next = i < ANSWERS_PER_INTERVIEW ? turn(Math.ceil(i / 1.4)) : undefined;
+        await store.write({ kind: 'scored', sessionId, turnId: current.id, assessment, scoredAt: now(), ask: next });
         answers += 1;
-        messages += 1;
+        messages += next ? 2 : 1;
         transactions += 2;
-        if (i < ANSWERS_PER_INTERVIEW) {
-          current = turn(Math.ceil(i / 1.4));
-          await store.write({ kind: 'ask', turn: current });
-          messages += 1;
-          transactions += 1;
-        }
+        if (next) current = next;
       }
       await store.write({ kind: 'complete', sessionId, overall: 60, completedAt: now() });
       transactions += 1;
