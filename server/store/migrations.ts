@@ -106,4 +106,15 @@ export const MIGRATIONS: readonly string[] = [
     UNION ALL
     SELECT session_id, 2 * seq, 'candidate', id, answer, answered_at FROM turns WHERE answer IS NOT NULL;
   `,
+  `
+  -- A session's frozen questions (some 17 KB of JSON, most of it in overflow pages) in a table of their
+  -- own: in the session's row, completing the interview rewrote all of them to change three columns,
+  -- and every listing of sessions read them.
+  CREATE TABLE session_questions (
+    session_id  TEXT PRIMARY KEY REFERENCES sessions(id),
+    questions   TEXT NOT NULL                  -- JSON array of bank questions
+  ) WITHOUT ROWID;
+  INSERT INTO session_questions (session_id, questions) SELECT id, questions FROM sessions WHERE questions IS NOT NULL;
+  ALTER TABLE sessions DROP COLUMN questions;
+  `,
 ];

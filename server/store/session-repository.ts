@@ -94,6 +94,7 @@ function fromRow(r: RawSession): SessionRow {
 
 export class SessionRepository {
   private readonly insertStmt;
+  private readonly insertQuestionsStmt;
   private readonly getStmt;
   private readonly completeStmt;
   private readonly activeByIpStmt;
@@ -104,10 +105,13 @@ export class SessionRepository {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO sessions (id, token_hash, candidate, bank_id, mode, level, topics, follow_ups, question_ids, status, client_ip, created_at, retry_of, questions)
-       VALUES (@id, @tokenHash, @candidate, @bankId, @mode, @level, @topics, @followUps, @questionIds, 'active', @clientIp, @createdAt, @retryOf, @questions)`,
+      `INSERT INTO sessions (id, token_hash, candidate, bank_id, mode, level, topics, follow_ups, question_ids, status, client_ip, created_at, retry_of)
+       VALUES (@id, @tokenHash, @candidate, @bankId, @mode, @level, @topics, @followUps, @questionIds, 'active', @clientIp, @createdAt, @retryOf)`,
     );
-    this.getStmt = db.prepare<[string], RawSession>('SELECT * FROM sessions WHERE id = ?');
+    this.insertQuestionsStmt = db.prepare('INSERT INTO session_questions (session_id, questions) VALUES (?, ?)');
+    this.getStmt = db.prepare<[string], RawSession>(
+      'SELECT s.*, q.questions FROM sessions s LEFT JOIN session_questions q ON q.session_id = s.id WHERE s.id = ?',
+    );
     this.completeStmt = db.prepare(
       `UPDATE sessions SET status = 'complete', overall = @overall, completed_at = @completedAt WHERE id = @id AND status = 'active'`,
     );
@@ -122,13 +126,11 @@ export class SessionRepository {
     );
   }
 
+  /** Call inside a transaction: the session and its questions are two rows. */
   create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt' | 'questions'> & { questions?: Question[] | null }): void {
-    this.insertStmt.run({
-      ...s,
-      topics: JSON.stringify(s.topics),
-      questionIds: JSON.stringify(s.questionIds),
-      questions: s.questions ? JSON.stringify(s.questions) : null,
-    });
+    const { questions, ...session } = s;
+    this.insertStmt.run({ ...session, topics: JSON.stringify(s.topics), questionIds: JSON.stringify(s.questionIds) });
+    if (questions) this.insertQuestionsStmt.run(s.id, JSON.stringify(questions));
   }
 
   get(id: string): SessionRow | undefined {

@@ -531,11 +531,11 @@ describe('WAL checkpoints, on a thread of their own', () => {
 });
 
 describe('a database made by an earlier build', () => {
-  it('keeps its sessions, assessments, unscored answers and transcripts when the index and transcript migrations run on it', async () => {
+  it('keeps its sessions, their questions, assessments, unscored answers and transcripts when migrations 4 to 6 run on it', async () => {
     const path = tempDbPath();
     const done = assessmentOf('containers share a kernel');
     const before = openStore(path);
-    for (const id of ['s-done', 's-open', 's-over']) await before.write(startUnit(id, `t-${id}`), { durable: true });
+    for (const id of ['s-done', 's-open', 's-over']) await before.write(startUnit(id, `t-${id}`, id !== 's-over'), { durable: true });
     await before.write({ kind: 'answer', sessionId: 's-done', turnId: 't-s-done', text: 'containers share a kernel', answeredAt: T1 }, { durable: true });
     await before.write({ kind: 'scored', sessionId: 's-done', turnId: 't-s-done', assessment: done, scoredAt: T2 });
     // answered, never scored: the process died in between
@@ -545,12 +545,15 @@ describe('a database made by an earlier build', () => {
     await before.write({ kind: 'complete', sessionId: 's-over', overall: 0, completedAt: T2 }, { durable: true });
     await before.close();
 
-    // the file as the build before migrations 4 and 5 left it: its indexes back, its messages a table
-    // holding what that build wrote beside every turn, its version two lower
+    // the file as the build before migrations 4 to 6 left it: its indexes back, its messages a table
+    // holding what that build wrote beside every turn, its questions in the sessions' rows, its version three lower
     const old = new Database(path);
     const last = MIGRATIONS.length;
-    expect(last).toBe(5);
-    old.exec(`DROP INDEX sessions_active;
+    expect(last).toBe(6);
+    old.exec(`ALTER TABLE sessions ADD COLUMN questions TEXT;
+      UPDATE sessions SET questions = (SELECT questions FROM session_questions WHERE session_id = sessions.id);
+      DROP TABLE session_questions;
+      DROP INDEX sessions_active;
       CREATE INDEX turns_by_status ON turns (status) WHERE status = 'answered';
       CREATE INDEX assessments_by_session ON assessments (session_id);
       DROP VIEW messages;
@@ -558,7 +561,7 @@ describe('a database made by an earlier build', () => {
         session_id TEXT NOT NULL REFERENCES sessions(id), seq INTEGER NOT NULL,
         role TEXT NOT NULL CHECK (role IN ('interviewer', 'candidate')), turn_id TEXT NOT NULL REFERENCES turns(id),
         text TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;
-      PRAGMA user_version = ${last - 2};`);
+      PRAGMA user_version = ${last - 3};`);
     const message = old.prepare('INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)');
     for (const [id, answer] of [['s-done', 'containers share a kernel'], ['s-open', 'layers are cached'], ['s-over', 'it is over']] as const) {
       message.run(id, 1, 'interviewer', `t-${id}`, docker.question, T0);
@@ -570,6 +573,11 @@ describe('a database made by an earlier build', () => {
     expect(after.db.pragma('user_version', { simple: true })).toBe(last);
     const indexes = (after.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     expect(indexes).toEqual(['sessions_active', 'sessions_by_ip']);
+    // the questions moved to a table of their own; a session stored without them still reads back null
+    expect(after.sessions.get('s-done')?.questions).toEqual([docker, cap]);
+    expect(after.sessions.get('s-over')?.questions).toBeNull();
+    expect(count(after.db, 'SELECT count(*) AS n FROM session_questions')).toBe(2);
+    expect(after.db.prepare("SELECT count(*) AS n FROM pragma_table_info('sessions') WHERE name = 'questions'").get()).toEqual({ n: 0 });
     // the transcript, read from the turns now, is the one the table held
     expect(after.db.prepare("SELECT type FROM sqlite_master WHERE name = 'messages'").get()).toEqual({ type: 'view' });
     expect(after.transcript.transcript('s-done')).toEqual([
