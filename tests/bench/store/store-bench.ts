@@ -10,12 +10,14 @@ import { scratchDir } from '../support/temp-dir.js';
 import type { BenchOptions, BenchOutcome } from '../support/bench-options.js';
 import { driveInterviews } from './interview-driver.js';
 import { runWriteCycles, runWriterCycles, type WriteFigures } from './write-cycles.js';
+import { countLogPages } from './log-pages.js';
 
 /**
  * SQLite through server/store: the interview's writes one transaction each on the caller's thread at
  * synchronous=FULL and NORMAL (what the fsyncs cost), then as the service makes them, through the
  * writer thread with durable answers, one interview and 100 at once; then database growth per
- * completed interview, driven through InterviewService.
+ * completed interview, driven through InterviewService, with the pages of write-ahead log each of
+ * its writes adds.
  */
 const SYNC_MODES = ['FULL', 'NORMAL'] as const;
 
@@ -82,20 +84,22 @@ export async function storeBench(options: BenchOptions): Promise<BenchOutcome> {
   const growth = await (async () => {
     const dir = scratchDir('growth');
     const dbPath = join(dir.path, 'growth.sqlite');
-    const store = createStore(dbPath);
+    // no checkpoints while it runs, so the log only grows and each write's pages can be read off its size
+    const store = createStore(dbPath, { checkpoints: { delayMs: 1e9, writerAbovePages: 1e9 } });
     try {
       const before = onDisk(store, dbPath);
+      const counted = countLogPages(store, dbPath);
       const pagesBefore = new Map(
         store.db.prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all().map((r) => [r.name, r.bytes]),
       );
-      const driven = await driveInterviews(store, interviews, 7);
+      const driven = await driveInterviews(counted.store, interviews, 7);
       const after = onDisk(store, dbPath);
       const tables = store.db
         .prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC')
         .all()
         .map((r) => ({ name: r.name, bytes: r.bytes - (pagesBefore.get(r.name) ?? 0) }));
       const messages = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages').get()!.n;
-      return { driven, perInterview: (after - before) / interviews, tables, messages };
+      return { driven, perInterview: (after - before) / interviews, tables, messages, logPages: counted.byKind };
     } finally {
       store.close();
       dir.remove();
@@ -118,9 +122,23 @@ export async function storeBench(options: BenchOptions): Promise<BenchOutcome> {
     growth.tables.filter((t) => t.bytes > 0).map((t) => [t.name, fmtBytes(t.bytes / interviews)]),
   );
 
+  const kinds = [...growth.logPages.entries()].sort((a, b) => b[1].length - a[1].length);
+  const logPagesPerInterview = kinds.reduce((sum, [, pages]) => sum + pages.reduce((a, b) => a + b, 0), 0) / interviews;
+  printTable(
+    `store: pages of write-ahead log per write, by what it holds (the same interviews; ${fmt(logPagesPerInterview, 1)} pages per interview)`,
+    ['write', 'count', 'pages, mean', 'pages, max', 'pages per interview'],
+    kinds.map(([kind, pages]) => [
+      kind,
+      String(pages.length),
+      fmt(pages.reduce((a, b) => a + b, 0) / pages.length, 1),
+      String(Math.max(...pages)),
+      fmt(pages.reduce((a, b) => a + b, 0) / interviews, 1),
+    ]),
+  );
+
   const full = writeRows[0]!;
   const writer = writeRows[3]!;
-  const summary = `store: writer thread with 100 interviews at once ${writer[2]} messages/s, ${writer[4]} answers/s (answer p99 ${writer[6]} ms); one at a time at FULL ${full[2]} messages/s; ${fmtBytes(growth.perInterview)} per completed interview`;
+  const summary = `store: writer thread with 100 interviews at once ${writer[2]} messages/s, ${writer[4]} answers/s (answer p99 ${writer[6]} ms); one at a time at FULL ${full[2]} messages/s; ${fmtBytes(growth.perInterview)} and ${fmt(logPagesPerInterview, 1)} pages of log per completed interview`;
   console.log(`\n${summary}`);
   return { name: 'store', summary, targets: [] };
 }
