@@ -68,7 +68,9 @@ export class TranscriptRepository {
                @questionIndex, @questionId, @kind, @parentTurnId, @pointId, @text, @askedAt, 'asked')`,
     );
     this.answerStmt = db.prepare(
-      `UPDATE turns SET answer = @answer, answered_at = @answeredAt, status = 'answered' WHERE id = @id AND session_id = @sessionId AND status = 'asked'`,
+      // only the session's last turn: the transcript (the messages view) numbers a turn's answer right after its question
+      `UPDATE turns SET answer = @answer, answered_at = @answeredAt, status = 'answered'
+       WHERE id = @id AND session_id = @sessionId AND status = 'asked' AND seq = (SELECT max(seq) FROM turns WHERE session_id = @sessionId)`,
     );
     this.markScoredStmt = db.prepare(`UPDATE turns SET status = 'scored' WHERE id = ? AND session_id = ? AND status = 'answered'`);
     this.turnsStmt = db.prepare<[string], RawTurn>('SELECT * FROM turns WHERE session_id = ? ORDER BY seq');
@@ -92,7 +94,7 @@ export class TranscriptRepository {
     this.insertTurnStmt.run(t);
   }
 
-  /** Records the answer, the transcript's next candidate message; false when the turn was not waiting for one. */
+  /** Records the answer, the transcript's next candidate message; false when the turn was not waiting for one (or is not the session's last). */
   answer(sessionId: string, turnId: string, answer: string, answeredAt: string): boolean {
     return this.answerStmt.run({ id: turnId, sessionId, answer, answeredAt }).changes === 1;
   }

@@ -216,7 +216,6 @@ describe.each([
   it('answer, scored and complete report whether they changed anything', async () => {
     const store = openStore(memory ? ':memory:' : tempDbPath());
     await store.write(startUnit('s-1', 't-1'), { durable: true });
-    await store.write({ kind: 'ask', turn: bankTurn('s-1', 't-2', 2) });
 
     // 'scored' on a turn that was never answered: refused, and no assessment is saved
     const early = await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-1', assessment: assessmentOf('x'), scoredAt: T1 });
@@ -233,6 +232,7 @@ describe.each([
     expect(again).toBe(false);
     expect(store.transcript.turn('t-1')).toMatchObject({ status: 'answered', answer: 'first answer', answeredAt: T1 });
     expect(store.transcript.transcript('s-1').filter((m) => m.role === 'candidate').map((m) => m.text)).toEqual(['first answer']);
+    await store.write({ kind: 'ask', turn: bankTurn('s-1', 't-2', 2) });
 
     const assessment = assessmentOf('first answer');
     // named with another session's id: refused, and nothing is saved under either
@@ -274,6 +274,18 @@ describe.each([
     expect(await store.write({ kind: 'scored', sessionId: 's-1', turnId: 't-1', assessment: assessmentOf('x'), scoredAt: T2, ask: { ...next, id: 't-3' } })).toBe(false);
     expect(store.transcript.turns('s-1')).toHaveLength(2);
   });
+  it("only a session's last turn takes an answer, so the transcript numbers each answer right after its question", async () => {
+    const store = openStore(memory ? ':memory:' : tempDbPath());
+    await store.write(startUnit('s-1', 't-1'), { durable: true });
+    await store.write({ kind: 'ask', turn: bankTurn('s-1', 't-2', 2) });
+    expect(await store.write({ kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'too late', answeredAt: T1 }, { durable: true })).toBe(false);
+    expect(await store.write({ kind: 'answer', sessionId: 's-1', turnId: 't-2', text: 'an answer', answeredAt: T2 }, { durable: true })).toBe(true);
+    expect(store.transcript.transcript('s-1').map((m) => [m.seq, m.role, m.turnId])).toEqual([
+      [1, 'interviewer', 't-1'],
+      [3, 'interviewer', 't-2'],
+      [4, 'candidate', 't-2'],
+    ]);
+  });
 });
 
 describe('GroupCommit', () => {
@@ -281,10 +293,7 @@ describe('GroupCommit', () => {
     const path = tempDbPath();
     const store = openStore(path);
     await store.write(startUnit('s-1', 't-1'), { durable: true });
-    await store.writeAll([
-      { kind: 'ask', turn: bankTurn('s-1', 't-2', 2) },
-      { kind: 'ask', turn: { ...bankTurn('s-1', 't-3', 2), kind: 'follow-up', parentTurnId: 't-2', pointId: cap.keyPoints[0]!.id } },
-    ]);
+    await store.write(startUnit('s-3', 't-3'), { durable: true });
 
     const group = new GroupCommit(store);
     const prepared: string[] = [];
@@ -294,7 +303,7 @@ describe('GroupCommit', () => {
       prepared.push('b');
       throw withdrawn;
     });
-    const c = group.run(() => (prepared.push('c'), { kind: 'answer', sessionId: 's-1', turnId: 't-3', text: 'answer three', answeredAt: T1 } as const));
+    const c = group.run(() => (prepared.push('c'), { kind: 'answer', sessionId: 's-3', turnId: 't-3', text: 'answer three', answeredAt: T1 } as const));
     // prepare runs when the batch goes out, not when the write is asked for
     expect(prepared).toEqual([]);
 
@@ -304,14 +313,13 @@ describe('GroupCommit', () => {
     expect(rb).toEqual({ status: 'rejected', reason: withdrawn });
     expect(rc).toEqual({ status: 'fulfilled', value: true });
 
-    expect(store.transcript.turns('s-1').map((t) => [t.id, t.status, t.answer])).toEqual([
+    expect([...store.transcript.turns('s-1'), ...store.transcript.turns('s-3')].map((t) => [t.id, t.status, t.answer])).toEqual([
       ['t-1', 'answered', 'answer one'],
-      ['t-2', 'asked', null],
       ['t-3', 'answered', 'answer three'],
     ]);
     const other = new Database(path, { readonly: true });
     try {
-      expect(other.prepare(`SELECT turn_id, text FROM messages WHERE role = 'candidate' ORDER BY seq`).all()).toEqual([
+      expect(other.prepare(`SELECT turn_id, text FROM messages WHERE role = 'candidate' ORDER BY session_id, seq`).all()).toEqual([
         { turn_id: 't-1', text: 'answer one' },
         { turn_id: 't-3', text: 'answer three' },
       ]);
@@ -323,12 +331,12 @@ describe('GroupCommit', () => {
   it('a unit that fails in the store rejects alone; a conditional unit that changes nothing resolves false', async () => {
     const store = openStore();
     await store.write(startUnit('s-1', 't-1'), { durable: true });
-    await store.write({ kind: 'ask', turn: bankTurn('s-1', 't-2', 2) });
+    await store.write(startUnit('s-2', 't-2'), { durable: true });
     const group = new GroupCommit(store);
     const ok = group.run(() => ({ kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'mine', answeredAt: T1 }) as const);
     const bad = group.run(() => ({ kind: 'ask', turn: bankTurn('ghost', 't-ghost') }) as const);
     const repeat = group.run(() => ({ kind: 'answer', sessionId: 's-1', turnId: 't-1', text: 'again', answeredAt: T2 }) as const);
-    const other = group.run(() => ({ kind: 'answer', sessionId: 's-1', turnId: 't-2', text: 'second', answeredAt: T1 }) as const);
+    const other = group.run(() => ({ kind: 'answer', sessionId: 's-2', turnId: 't-2', text: 'second', answeredAt: T1 }) as const);
     const settled = await Promise.allSettled([ok, bad, repeat, other]);
     expect(settled[0]).toEqual({ status: 'fulfilled', value: true });
     expect(settled[1]!.status).toBe('rejected');
@@ -363,7 +371,7 @@ describe('store.close', () => {
       writes.push(store.write(startUnit(`s-${i}`, `t-${i}`), { durable: i % 2 === 0 }));
       writes.push(store.write({ kind: 'ask', turn: bankTurn(`s-${i}`, `t-${i}-2`, 2) }, { durable: i % 2 === 1 }));
     }
-    writes.push(store.writeAll([{ kind: 'answer', sessionId: 's-0', turnId: 't-0', text: 'just in time', answeredAt: T1 }], { durable: true }));
+    writes.push(store.writeAll([{ kind: 'answer', sessionId: 's-0', turnId: 't-0-2', text: 'just in time', answeredAt: T1 }], { durable: true }));
     await store.close();
     const settled = await Promise.allSettled(writes);
     expect(settled.map((s) => s.status)).toEqual(writes.map(() => 'fulfilled'));
@@ -377,7 +385,7 @@ describe('store.close', () => {
       expect(count(fresh, 'SELECT count(*) AS n FROM turns')).toBe(16);
       expect(count(fresh, 'SELECT count(*) AS n FROM messages')).toBe(17);
       expect(count(fresh, `SELECT count(*) AS n FROM sessions WHERE id = 'late'`)).toBe(0);
-      expect(fresh.prepare(`SELECT answer FROM turns WHERE id = 't-0'`).get()).toEqual({ answer: 'just in time' });
+      expect(fresh.prepare(`SELECT answer FROM turns WHERE id = 't-0-2'`).get()).toEqual({ answer: 'just in time' });
     } finally {
       fresh.close();
     }
@@ -538,6 +546,12 @@ describe('a database made by an earlier build', () => {
     for (const id of ['s-done', 's-open', 's-over']) await before.write(startUnit(id, `t-${id}`, id !== 's-over'), { durable: true });
     await before.write({ kind: 'answer', sessionId: 's-done', turnId: 't-s-done', text: 'containers share a kernel', answeredAt: T1 }, { durable: true });
     await before.write({ kind: 'scored', sessionId: 's-done', turnId: 't-s-done', assessment: done, scoredAt: T2 });
+    // a follow-up, answered, then a question left unanswered: the transcript's numbering must survive all three
+    const followUp: NewTurn = { ...bankTurn('s-done', 't-s-done-2'), kind: 'follow-up', parentTurnId: 't-s-done', pointId: docker.keyPoints[0]!.id };
+    await before.write({ kind: 'ask', turn: followUp });
+    await before.write({ kind: 'answer', sessionId: 's-done', turnId: 't-s-done-2', text: 'namespaces and cgroups', answeredAt: T2 }, { durable: true });
+    const probed = assessmentOf('namespaces and cgroups');
+    await before.write({ kind: 'scored', sessionId: 's-done', turnId: 't-s-done-2', assessment: probed, scoredAt: T2, ask: bankTurn('s-done', 't-s-done-3', 2) });
     // answered, never scored: the process died in between
     await before.write({ kind: 'answer', sessionId: 's-open', turnId: 't-s-open', text: 'layers are cached', answeredAt: T1 }, { durable: true });
     // answered, never scored, yet complete: nothing at start-up scores it (only an active session goes on)
@@ -567,6 +581,11 @@ describe('a database made by an earlier build', () => {
       message.run(id, 1, 'interviewer', `t-${id}`, docker.question, T0);
       message.run(id, 2, 'candidate', `t-${id}`, answer, T1);
     }
+    message.run('s-done', 3, 'interviewer', 't-s-done-2', docker.question, T0);
+    message.run('s-done', 4, 'candidate', 't-s-done-2', 'namespaces and cgroups', T2);
+    message.run('s-done', 5, 'interviewer', 't-s-done-3', cap.question, T0);
+    const allMessages = 'SELECT session_id, seq, role, turn_id, text, created_at FROM messages ORDER BY session_id, seq';
+    const oldMessages = old.prepare(allMessages).all();
     old.close();
 
     const after = openStore(path);
@@ -580,11 +599,15 @@ describe('a database made by an earlier build', () => {
     expect(after.db.prepare("SELECT count(*) AS n FROM pragma_table_info('sessions') WHERE name = 'questions'").get()).toEqual({ n: 0 });
     // the transcript, read from the turns now, is the one the table held
     expect(after.db.prepare("SELECT type FROM sqlite_master WHERE name = 'messages'").get()).toEqual({ type: 'view' });
-    expect(after.transcript.transcript('s-done')).toEqual([
-      { seq: 1, role: 'interviewer', turnId: 't-s-done', kind: 'bank', index: 1, text: docker.question, at: T0 },
-      { seq: 2, role: 'candidate', turnId: 't-s-done', kind: 'bank', index: 1, text: 'containers share a kernel', at: T1 },
+    expect(after.db.prepare(allMessages).all()).toEqual(oldMessages);
+    expect(after.transcript.transcript('s-done').map((m) => [m.seq, m.role, m.kind, m.index])).toEqual([
+      [1, 'interviewer', 'bank', 1],
+      [2, 'candidate', 'bank', 1],
+      [3, 'interviewer', 'follow-up', 1],
+      [4, 'candidate', 'follow-up', 1],
+      [5, 'interviewer', 'bank', 2],
     ]);
-    expect([...after.assessments.forSession('s-done').keys()]).toEqual(['t-s-done']);
+    expect([...after.assessments.forSession('s-done').keys()]).toEqual(['t-s-done', 't-s-done-2']);
     expect(after.assessments.forSession('s-done').get('t-s-done')).toEqual(done);
     expect(after.assessments.forSession('s-open').size).toBe(0);
     expect(after.transcript.sessionsWithUnscoredAnswers()).toEqual(['s-open']);
