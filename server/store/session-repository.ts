@@ -54,8 +54,8 @@ interface RawSession {
 }
 
 /**
- * A session's planned questions never change once stored, and they are the bulk of its row (references,
- * cues), so each is parsed once and kept: sessions are read several times per answer.
+ * A session's planned questions never change once stored, and they are the bulk of what is read for it
+ * (references, cues; in session_questions), so each is parsed once and kept.
  */
 const parsedQuestions = new Map<string, Question[]>();
 const PARSED_QUESTIONS_KEPT = 10_000;

@@ -455,7 +455,7 @@ describe('WalSync', () => {
 describe('WAL checkpoints, on a thread of their own', () => {
   /** the longest delay a timer takes: the store's own checkpoints never come */
   const NEVER = 2 ** 31 - 1;
-  /** SQLite's default automatic checkpoint, which the writer's connection moves out to 10,000 pages, comes at 1,000 */
+  /** SQLite's default automatic checkpoint, which the writer's connection moves out to WRITER_CHECKPOINT_PAGES, comes at 1,000 */
   const AUTO_CHECKPOINT_BYTES = 1000 * 4096;
   const size = (file: string): number => statSync(file).size;
 
