@@ -479,8 +479,10 @@ export class InterviewService {
     this.early.delete(turn.id);
     let assessment: Assessment;
     if (early && early.text === turn.answer) {
-      // after the answer's acknowledgement, which its handler sends in this turn of the event loop
-      setImmediate(early.release);
+      // after the answer's acknowledgement, which its handler sends in this turn of the event loop;
+      // the result, which no longer waits for a commit, follows the narrative
+      await new Promise((resolve) => setImmediate(resolve));
+      early.release();
       assessment = await early.assessment;
     } else {
       early?.drop();
@@ -493,7 +495,12 @@ export class InterviewService {
     // asked in the same commit when it can be: one write instead of two before the candidate sees both
     const following = this.followingTurn(state, plan, turn, assessment);
     // not durable: the answer itself is, start-up scores an answer whose assessment was lost, and a resume asks again
-    const saved = await store.write({ kind: 'scored', sessionId: session.id, turnId: turn.id, assessment, scoredAt, ask: following });
+    const saving = store.write({ kind: 'scored', sessionId: session.id, turnId: turn.id, assessment, scoredAt, ask: following });
+    // The result is shown without waiting for that commit, a round trip to the writer thread: it is
+    // already settled, since the answer it scores is on disk and is scored again if the assessment is
+    // lost. The next question waits, so a candidate never answers a turn the store has not got.
+    if (session.mode === 'practice') events.result(session.id, { sessionId: session.id, turnId: turn.id, assessment });
+    const saved = await saving;
     if (!saved) return false;
     this.committed(state, () => {
       turn.status = 'scored';
@@ -505,7 +512,6 @@ export class InterviewService {
       'answer scored',
     );
     if (turn.answeredAt) this.deps.onScored?.(Math.max(0, (Date.parse(scoredAt) - Date.parse(turn.answeredAt)) / 1000), assessment.scorer);
-    if (session.mode === 'practice') events.result(session.id, { sessionId: session.id, turnId: turn.id, assessment });
     if (following) events.question(session.id, this.questionEvent(session, following));
     return true;
   }

@@ -26,11 +26,19 @@ const DOCKER = banks.question('docker')!.reference;
 const temp = tempStores('mock-interviewer-slow-');
 const freshStore = (): Store => temp.open();
 
-/** The real store with durable replies held back `syncMs` after the commit; `failFirstAnswerSync` makes one fail after committing. */
-function slowDisk(store: Store, syncMs: number, options: { failFirstAnswerSync?: boolean; completeMs?: number; written?: string[] } = {}): Store {
+/**
+ * The real store with durable replies held back `syncMs` after the commit; `failFirstAnswerSync` makes
+ * one fail after committing; an assessment's write waits for `scoredAfter`.
+ */
+function slowDisk(
+  store: Store,
+  syncMs: number,
+  options: { failFirstAnswerSync?: boolean; completeMs?: number; written?: string[]; scoredAfter?: Promise<unknown> } = {},
+): Store {
   let failed = false;
   const writeAll = async (units: WriteUnit[], opts: { durable?: boolean } = {}): Promise<UnitOutcome[]> => {
     options.written?.push(units.map((u) => (u.kind === 'scored' && u.ask ? 'scored+ask' : u.kind)).join(','));
+    if (options.scoredAfter && units.some((u) => u.kind === 'scored')) await options.scoredAfter;
     const out = await store.writeAll(units, opts);
     if (units.some((u) => u.kind === 'complete') && options.completeMs) await new Promise((r) => setTimeout(r, options.completeMs));
     if (opts.durable) {
@@ -111,7 +119,8 @@ describe('a slow or failing disk', () => {
     expect(await settle(service.submitAnswer(result.sessionId, first.turnId, DOCKER))).toMatchObject({ ok: true, value: { turnId: first.turnId } });
     // no resume: the retry itself sets the stored answer scoring
     await until(() => events.includes(`result ${first.turnId}`));
-    expect(real.transcript.turn(first.turnId)?.status).toBe('scored');
+    // the result is shown as its assessment is being stored
+    await until(() => real.transcript.turn(first.turnId)?.status === 'scored');
     expect(await settle(service.submitAnswer(result.sessionId, first.turnId, 'something else'))).toMatchObject({ ok: false, message: expect.stringContaining('already been answered') });
   });
 
@@ -212,6 +221,30 @@ describe('scoring that begins while the answer is being synced', () => {
     await until(() => events.some((e) => e.startsWith('question')));
     expect(events.filter((e) => e.startsWith('delta'))).toEqual([`delta ${first.turnId} Good `, `delta ${first.turnId} start.`]);
     expect(events.filter((e) => e.startsWith('result'))).toEqual([`result ${first.turnId}`]);
+  });
+
+  it('shows the result while its assessment is being stored, and asks the next question only once it is stored', async () => {
+    const real = freshStore();
+    let store!: () => void;
+    const scoredAfter = new Promise<void>((resolve) => (store = resolve));
+    const { service, events } = serviceOver(slowDisk(real, 0, { scoredAfter }));
+    const { result, first } = await service.start({ questionIds: ['docker', 'cap-theorem'], followUps: 0 });
+    await service.submitAnswer(result.sessionId, first.turnId, DOCKER);
+    await until(() => events.includes(`result ${first.turnId}`));
+    await new Promise((r) => setTimeout(r, 30));
+    // the answer it scores is on disk; the assessment and the next question are not yet
+    expect(real.transcript.turn(first.turnId)?.status).toBe('answered');
+    expect(real.transcript.turns(result.sessionId)).toHaveLength(1);
+    expect(events).toEqual([`result ${first.turnId}`]);
+    // the turn still waits for its score: a resume now waits for the write instead of scoring again
+    const resumed = service.resume(result.sessionId, result.token);
+    store();
+    expect((await resumed).pending).toMatchObject({ index: 2, questionId: 'cap-theorem' });
+    await until(() => events.some((e) => e.startsWith('question')));
+    const second = real.transcript.turns(result.sessionId)[1]!;
+    expect(events).toEqual([`result ${first.turnId}`, `question ${second.id}`]);
+    expect(real.transcript.turn(first.turnId)?.status).toBe('scored');
+    expect(real.assessments.forSession(result.sessionId).size).toBe(1);
   });
 
   it("keeps the narrative when a resume's step takes the score while the answer is still being synced", async () => {
