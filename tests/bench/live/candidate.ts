@@ -8,6 +8,8 @@ export interface LoadStats {
   resultMs: Array<[number, number]>;
   /** [submitted at; answer:submit emitted -> its acknowledgement, ms] */
   ackMs: Array<[number, number]>;
+  /** [submitted at; answer:submit emitted -> the next interviewer:question received, ms]; not for an interview's last answer */
+  questionMs: Array<[number, number]>;
   answers: number;
   followUpQuestions: number;
   interviewsStarted: number;
@@ -32,6 +34,7 @@ export function emptyStats(): LoadStats {
   return {
     resultMs: [],
     ackMs: [],
+    questionMs: [],
     answers: 0,
     followUpQuestions: 0,
     interviewsStarted: 0,
@@ -151,6 +154,7 @@ export async function runCandidate(plan: CandidatePlan, stats: LoadStats): Promi
           stats.interviewsCompleted += 1;
           break;
         }
+        stats.questionMs.push([sentAt - plan.launchedAt, next.at - sentAt]);
         question = next.payload;
       }
     }

@@ -44,6 +44,8 @@ interface RunFigures {
   result: GeneratorResult;
   latency: Summary;
   ack: Summary;
+  /** answer:submit -> the next question, for answers that have one */
+  question: Summary;
   connect: Summary;
   answersPerSecond: number;
   cpuPercent: number;
@@ -139,6 +141,7 @@ async function drive(target: Target, n: number, options: BenchOptions, profile?:
       result,
       latency: summarise(latencies),
       ack: summarise(steady(result.ackMs)),
+      question: summarise(steady(result.questionMs)),
       connect: summarise(result.connectMs),
       answersPerSecond: latencies.length / ((durationMs - RAMP_MS) / 1000),
       cpuPercent: proc.cpuPercent,
@@ -183,7 +186,7 @@ export async function liveBench(options: BenchOptions): Promise<BenchOutcome> {
 
   printTable(
     `live: answer:submit -> assessment:result (client side, ms), steady state: answers submitted ${RAMP_MS / 1000} s after launch until candidates stop starting interviews`,
-    ['server', 'N', 'offered/s', 'answers', 'answers/s', 'p50', 'p95', 'p99', 'max', 'ack p50/p99', 'connect p99', 'follow-ups', 'srv CPU', 'loop CPU', 'srv RSS', 'gen CPU', 'gen lag p99', 'commit p50/p99', 'others CPU', 'errors'],
+    ['server', 'N', 'offered/s', 'answers', 'answers/s', 'p50', 'p95', 'p99', 'max', 'ack p50/p99', 'next q p50/p99', 'connect p99', 'follow-ups', 'srv CPU', 'loop CPU', 'srv RSS', 'gen CPU', 'gen lag p99', 'commit p50/p99', 'others CPU', 'errors'],
     runs.map((r) => [
       r.target,
       String(r.n),
@@ -195,6 +198,7 @@ export async function liveBench(options: BenchOptions): Promise<BenchOutcome> {
       fmt(r.latency.p99, 2),
       fmt(r.latency.max, 1),
       `${fmt(r.ack.p50, 2)}/${fmt(r.ack.p99, 1)}`,
+      `${fmt(r.question.p50, 2)}/${fmt(r.question.p99, 1)}`,
       fmt(r.connect.p99, 1),
       String(r.result.followUpQuestions),
       `${fmt(r.cpuPercent, 0)}%`,
