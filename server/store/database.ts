@@ -11,8 +11,8 @@ export type Db = Database.Database;
  * synchronous = FULL: in WAL mode NORMAL may lose the last transactions on power loss or an OS crash.
  * FULL is the safe default for any connection that writes directly (tools, tests). The interview's
  * own writes go through the writer thread instead (store-writer.ts), whose connection commits with
- * NORMAL and syncs the WAL itself, off its event loop, before a durable write is acknowledged
- * (wal-sync.ts): the same promise to the candidate, without a thread sitting in every fsync.
+ * NORMAL and syncs the WAL itself after a commit that holds a durable write, before that write is
+ * acknowledged (wal-sync.ts): the same promise to the candidate, and writes that can be redone cost no fsync.
  */
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });

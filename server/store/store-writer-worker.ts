@@ -14,8 +14,8 @@ import type { UnitOutcome } from './write-units.js';
 /**
  * The writer thread: owns the only connection that writes. Requests that queue up while it is busy
  * go out together in the next transaction. Every commit returns without waiting for the disk; a
- * durable request is answered once a WAL sync that began after its commit has finished, so writes
- * that need no fsync never queue behind one.
+ * batch that holds a durable request is followed by a sync of the WAL on this thread (wal-sync.ts)
+ * before the batch's replies go back, in one message.
  */
 const port = parentPort!;
 const { path, checkpointAbovePages } = (workerData as { data: { path: string; checkpointAbovePages: number } }).data;
@@ -39,8 +39,6 @@ type Reply = WorkerReply<UnitOutcome[]>;
 let queue: Request[] = [];
 let scheduled = false;
 let closing = false;
-/** durable replies waiting for their sync; closing waits for them */
-const syncing = new Set<Promise<void>>();
 
 port.on('message', (message: WorkerMessage<WriterRequest>) => {
   if ('close' in message) closing = true;
@@ -70,25 +68,20 @@ function drain(): void {
       const message = err instanceof Error ? err.message : String(err);
       replies = batch.map((r) => ({ id: r.id, error: message }));
     }
-    // one message for the replies that need no sync, one for those that do once it is done
-    const durable: Reply[] = [];
-    const now: Reply[] = [];
-    batch.forEach((r, i) => (r.request.durable && !('error' in replies[i]!) ? durable : now).push(replies[i]!));
-    if (now.length > 0) port.postMessage(now);
-    if (durable.length > 0) {
-      const done: Promise<void> = wal.sync().then(
-        () => port.postMessage(durable),
-        (err: unknown) => port.postMessage(durable.map(({ id }) => ({ id, error: `fsync failed: ${err instanceof Error ? err.message : String(err)}` }))),
-      );
-      syncing.add(done);
-      void done.finally(() => syncing.delete(done));
+    const syncFor = batch.flatMap((r, i) => (r.request.durable && !('error' in replies[i]!) ? [i] : []));
+    if (syncFor.length > 0) {
+      try {
+        wal.sync();
+      } catch (err) {
+        const error = `fsync failed: ${err instanceof Error ? err.message : String(err)}`;
+        for (const i of syncFor) replies[i] = { id: replies[i]!.id, error };
+      }
     }
+    port.postMessage(replies);
   }
   if (closing) {
-    void Promise.allSettled([...syncing]).then(() => {
-      wal.close();
-      db.close();
-      port.close();
-    });
+    wal.close();
+    db.close();
+    port.close();
   }
 }
