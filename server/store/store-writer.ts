@@ -5,8 +5,6 @@ import type { UnitOutcome, WriteUnit } from './write-units.js';
 export interface WriterRequest {
   units: WriteUnit[];
   durable: boolean;
-  /** after this batch's replies: copy what is left in the WAL, so that the next commit starts it over (see WalCheckpointer) */
-  finishCheckpoint?: boolean;
 }
 
 /**
@@ -23,10 +21,7 @@ export class StoreWriter {
   constructor(path: string, checkpoints?: CheckpointOptions) {
     const checkpointAbovePages = checkpoints?.writerAbovePages ?? WRITER_CHECKPOINT_PAGES;
     this.client = new WorkerClient(new URL('./store-writer-worker.ts', import.meta.url), { path, checkpointAbovePages });
-    this.checkpoints = new WalCheckpointer(path, {
-      ...checkpoints,
-      finish: () => this.client.request({ units: [], durable: false, finishCheckpoint: true }),
-    });
+    this.checkpoints = new WalCheckpointer(path, checkpoints);
   }
 
   async run(units: WriteUnit[], durable: boolean): Promise<UnitOutcome[]> {

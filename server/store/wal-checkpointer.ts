@@ -15,10 +15,6 @@ export interface CheckpointOptions {
    * the only way the WAL starts over under steady writes (see WalCheckpointer)
    */
   writerAbovePages?: number;
-  /** WAL size, in pages, from which a checkpoint that copied every frame it found is finished by `finish` */
-  finishAbovePages?: number;
-  /** copies the frames written while the checkpoint ran, on the writer's thread (see WalCheckpointer) */
-  finish?: () => Promise<unknown>;
   /** told of the first failure in a row (the writer's own checkpoint bounds the WAL meanwhile) */
   onError?: (err: Error) => void;
 }
@@ -31,12 +27,6 @@ export interface CheckpointOptions {
 export const WRITER_CHECKPOINT_PAGES = 40_000;
 
 /**
- * 16 MB: at 400 answers a second the WAL starts over about every 1.2 s. Well above what one delay's
- * worth of writes adds (some 700 pages at that rate), so this thread still does nearly all the copying.
- */
-export const FINISH_CHECKPOINT_PAGES = 4_000;
-
-/**
  * Checkpoints the WAL on a thread of its own. SQLite's automatic checkpoint runs inside the commit
  * that crosses its threshold (1,000 pages by default), on the committing connection: the writer
  * thread would copy the WAL into the file and wait for two fsyncs while every answer behind it
@@ -44,22 +34,15 @@ export const FINISH_CHECKPOINT_PAGES = 4_000;
  * time, which copies while commits go on.
  *
  * Under steady writes that is not enough for the WAL to start over: it does so only when a write
- * begins with every frame copied, and one always begins while the copy is under way. So once the WAL
- * passes `finishAbovePages`, a checkpoint that copied every frame it found is finished by the writer
- * thread (`finish`), between two of its commits: it copies only the frames written while this
- * thread's checkpoint ran, no frame can arrive meanwhile, and the writer's next commit starts the
- * WAL over. That costs the writer a few milliseconds every second or so under heavy load; before,
- * the WAL started over only at the writer's automatic checkpoint, below, which held it 20-55 ms.
- *
- * The writer keeps that automatic checkpoint, at `writerAbovePages`, as the backstop if this thread
- * fails or a reader keeps a checkpoint from copying everything: the WAL stays bounded.
+ * begins with every frame copied, and one always begins while the copy is under way. So the writer
+ * keeps its own automatic checkpoint, at `writerAbovePages`. By then this thread has copied all but
+ * the last few hundred milliseconds of frames, so it is short, and it never waits for a lock. It is
+ * also the backstop if this thread fails: the WAL stays bounded.
  */
 export class WalCheckpointer {
   private readonly client: WorkerClient<null, CheckpointResult>;
   private readonly delayMs: number;
   private readonly onError: ((err: Error) => void) | undefined;
-  private readonly finishAbovePages: number;
-  private readonly finish: (() => Promise<unknown>) | undefined;
   /** the WAL as the last scheduled checkpoint left it; undefined before the first */
   last: CheckpointResult | undefined;
   private failing = false;
@@ -71,8 +54,6 @@ export class WalCheckpointer {
   constructor(path: string, options: CheckpointOptions = {}) {
     this.delayMs = options.delayMs ?? 200;
     this.onError = options.onError;
-    this.finishAbovePages = options.finishAbovePages ?? FINISH_CHECKPOINT_PAGES;
-    this.finish = options.finish;
     this.client = new WorkerClient(new URL('./wal-checkpoint-worker.ts', import.meta.url), { path });
   }
 
@@ -95,28 +76,21 @@ export class WalCheckpointer {
     await this.client.close();
   }
 
-  /** One checkpoint, finished by the writer when the WAL is large; failures are reported, not thrown. */
-  private async runOnce(): Promise<void> {
-    try {
-      const result = await this.checkpoint();
-      this.last = result;
-      // a reader can hold a checkpoint back from copying every frame: then the next one tries again
-      if (this.finish && !this.closed && result.walPages >= this.finishAbovePages && result.copiedPages === result.walPages) {
-        await this.finish();
-      }
-      this.failing = false;
-    } catch (err) {
-      // the writer's own checkpoint keeps the WAL bounded meanwhile; the next write tries again
-      if (!this.failing && !this.closed) this.onError?.(err instanceof Error ? err : new Error(String(err)));
-      this.failing = true;
-    }
-  }
-
   private arm(): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.dirty = false;
-      const run = this.runOnce();
+      const run = this.checkpoint().then(
+        (result) => {
+          this.last = result;
+          this.failing = false;
+        },
+        (err: unknown) => {
+          // the writer's own checkpoint keeps the WAL bounded meanwhile; the next write tries again
+          if (!this.failing) this.onError?.(err instanceof Error ? err : new Error(String(err)));
+          this.failing = true;
+        },
+      );
       this.running = run;
       void run.then(() => {
         this.running = undefined;
