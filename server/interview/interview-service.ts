@@ -479,9 +479,11 @@ export class InterviewService {
     this.early.delete(turn.id);
     let assessment: Assessment;
     if (early && early.text === turn.answer) {
-      // after the answer's acknowledgement, which its handler sends in this turn of the event loop;
-      // the result, which no longer waits for a commit, follows the narrative
-      await new Promise((resolve) => setImmediate(resolve));
+      // after the answer's acknowledgement, which its handler sends from a promise continuation that
+      // is already queued: the next tick runs once every queued continuation has. Not setImmediate,
+      // which waits for the rest of the event loop's turn (about 0.5 ms at the median under load).
+      // The result, which does not wait for a commit, follows the narrative.
+      await new Promise((resolve) => process.nextTick(resolve));
       early.release();
       assessment = await early.assessment;
     } else {
