@@ -13,9 +13,9 @@ import type { UnitOutcome } from './write-units.js';
 
 /**
  * The writer thread: owns the only connection that writes. Requests that queue up while it is busy
- * go out together: the durable ones in one transaction, followed by a sync of the WAL on this thread
- * (wal-sync.ts) and their replies; the others in a second transaction, which needs no sync. Every
- * commit returns without waiting for the disk.
+ * go out together in the next transaction. Every commit returns without waiting for the disk; a
+ * batch that holds a durable request is followed by a sync of the WAL on this thread (wal-sync.ts)
+ * before the batch's replies go back, in one message.
  */
 const port = parentPort!;
 const { path, checkpointAbovePages } = (workerData as { data: { path: string; checkpointAbovePages: number } }).data;
@@ -53,46 +53,35 @@ function drain(): void {
   scheduled = false;
   const batch = queue;
   queue = [];
-  // Durable writes first, in a commit of their own, synced and answered before the rest is applied:
-  // an acknowledgement does not wait for the commit of assessments and questions that came with it.
-  // Nothing durable depends on a write that waits here: the service asks for a write only once the
-  // writes it builds on have been answered (a candidate answers a question only after it is sent).
-  const durable = batch.filter((r) => r.request.durable);
-  if (durable.length > 0) {
-    const replies = commit(durable);
-    const synced = replies.filter((reply) => !('error' in reply));
-    if (synced.length > 0) {
+  if (batch.length > 0) {
+    let replies: Reply[];
+    try {
+      const outcomes = applyBatch(db, repos, batch.flatMap((r) => r.request.units));
+      let at = 0;
+      replies = batch.map((r) => {
+        const mine = outcomes.slice(at, at + r.request.units.length);
+        at += r.request.units.length;
+        return { id: r.id, result: mine };
+      });
+    } catch (err) {
+      // the commit itself failed: nothing in the batch happened
+      const message = err instanceof Error ? err.message : String(err);
+      replies = batch.map((r) => ({ id: r.id, error: message }));
+    }
+    const syncFor = batch.flatMap((r, i) => (r.request.durable && !('error' in replies[i]!) ? [i] : []));
+    if (syncFor.length > 0) {
       try {
         wal.sync();
       } catch (err) {
         const error = `fsync failed: ${err instanceof Error ? err.message : String(err)}`;
-        for (const reply of synced) replies[replies.indexOf(reply)] = { id: reply.id, error };
+        for (const i of syncFor) replies[i] = { id: replies[i]!.id, error };
       }
     }
     port.postMessage(replies);
   }
-  const rest = durable.length > 0 ? batch.filter((r) => !r.request.durable) : batch;
-  if (rest.length > 0) port.postMessage(commit(rest));
   if (closing) {
     wal.close();
     db.close();
     port.close();
-  }
-}
-
-/** Applies the requests' units in one transaction; a reply for each request, in order. */
-function commit(requests: Request[]): Reply[] {
-  try {
-    const outcomes = applyBatch(db, repos, requests.flatMap((r) => r.request.units));
-    let at = 0;
-    return requests.map((r) => {
-      const mine = outcomes.slice(at, at + r.request.units.length);
-      at += r.request.units.length;
-      return { id: r.id, result: mine };
-    });
-  } catch (err) {
-    // the commit itself failed: nothing in it happened
-    const message = err instanceof Error ? err.message : String(err);
-    return requests.map((r) => ({ id: r.id, error: message }));
   }
 }
