@@ -225,8 +225,8 @@ describe('scoring that begins while the answer is being synced', () => {
 
   it('shows the result while its assessment is being stored, and asks the next question only once it is stored', async () => {
     const real = freshStore();
-    let store!: () => void;
-    const scoredAfter = new Promise<void>((resolve) => (store = resolve));
+    let release!: () => void;
+    const scoredAfter = new Promise<void>((resolve) => (release = resolve));
     const { service, events } = serviceOver(slowDisk(real, 0, { scoredAfter }));
     const { result, first } = await service.start({ questionIds: ['docker', 'cap-theorem'], followUps: 0 });
     await service.submitAnswer(result.sessionId, first.turnId, DOCKER);
@@ -238,7 +238,7 @@ describe('scoring that begins while the answer is being synced', () => {
     expect(events).toEqual([`result ${first.turnId}`]);
     // the turn still waits for its score: a resume now waits for the write instead of scoring again
     const resumed = service.resume(result.sessionId, result.token);
-    store();
+    release();
     expect((await resumed).pending).toMatchObject({ index: 2, questionId: 'cap-theorem' });
     await until(() => events.some((e) => e.startsWith('question')));
     const second = real.transcript.turns(result.sessionId)[1]!;

@@ -405,9 +405,9 @@ describe('store.close', () => {
 describe('WalSync', () => {
   it('syncs a real WAL file after commits, opening it on first use, and reports a WAL that is not there', () => {
     const path = tempDbPath();
-    const missing = new WalSync(`${path}-wal`);
+    const wal = new WalSync(`${path}-wal`);
     // nothing has created the WAL yet: the error reaches the caller, which refuses the durable writes
-    expect(() => missing.sync()).toThrow(/ENOENT/);
+    expect(() => wal.sync()).toThrow(/ENOENT/);
     const db = new Database(path);
     try {
       db.pragma('journal_mode = WAL');
@@ -415,10 +415,10 @@ describe('WalSync', () => {
       const insert = db.prepare('INSERT INTO t (n) VALUES (?)');
       for (let i = 0; i < 20; i++) {
         insert.run(i);
-        missing.sync();
+        wal.sync();
       }
-      missing.close();
-      missing.close();
+      wal.close();
+      wal.close();
       expect((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(20);
     } finally {
       db.close();
