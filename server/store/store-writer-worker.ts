@@ -40,6 +40,20 @@ let queue: Request[] = [];
 let scheduled = false;
 let closing = false;
 
+/**
+ * Copies into the database file what the checkpoint thread has not yet copied: the frames written
+ * while it ran. This thread is the only writer, so no frame arrives meanwhile, and once every frame
+ * is copied SQLite starts the WAL over at the next commit (see wal-checkpointer.ts).
+ */
+function finishCheckpoint(id: number): Reply {
+  try {
+    const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    return { id, result: [{ ok: true, value: { walPages: row!.log, copiedPages: row!.checkpointed } }] };
+  } catch (err) {
+    return { id, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 port.on('message', (message: WorkerMessage<WriterRequest>) => {
   if ('close' in message) closing = true;
   else queue.push(...message.requests);
@@ -77,7 +91,12 @@ function drain(): void {
         for (const i of syncFor) replies[i] = { id: replies[i]!.id, error };
       }
     }
-    port.postMessage(replies);
+    const finish = batch.findIndex((r) => r.request.finishCheckpoint);
+    if (finish < 0) port.postMessage(replies);
+    else {
+      port.postMessage(replies.filter((_, i) => i !== finish));
+      port.postMessage([finishCheckpoint(replies[finish]!.id)]);
+    }
   }
   if (closing) {
     wal.close();

@@ -5,6 +5,8 @@ import type { UnitOutcome, WriteUnit } from './write-units.js';
 export interface WriterRequest {
   units: WriteUnit[];
   durable: boolean;
+  /** after this batch's replies: copy what is left in the WAL, so that the next commit starts it over (see WalCheckpointer) */
+  finishCheckpoint?: boolean;
 }
 
 /**
@@ -21,7 +23,10 @@ export class StoreWriter {
   constructor(path: string, checkpoints?: CheckpointOptions) {
     const checkpointAbovePages = checkpoints?.writerAbovePages ?? WRITER_CHECKPOINT_PAGES;
     this.client = new WorkerClient(new URL('./store-writer-worker.ts', import.meta.url), { path, checkpointAbovePages });
-    this.checkpoints = new WalCheckpointer(path, checkpoints);
+    this.checkpoints = new WalCheckpointer(path, {
+      ...checkpoints,
+      finish: () => this.client.request({ units: [], durable: false, finishCheckpoint: true }),
+    });
   }
 
   async run(units: WriteUnit[], durable: boolean): Promise<UnitOutcome[]> {

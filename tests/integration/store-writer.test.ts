@@ -7,7 +7,7 @@ import { WalSync } from '../../server/store/wal-sync.js';
 import { WalCheckpointer } from '../../server/store/wal-checkpointer.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NewSession, NewTurn, WriteUnit } from '../../server/store/write-units.js';
+import type { NewSession, NewTurn, UnitOutcome, WriteUnit } from '../../server/store/write-units.js';
 import { scoreOffline } from '../../server/scoring/offline-scorer.js';
 import type { Assessment } from '../../server/scoring/assessment.js';
 import { tempStores } from '../support/temp-stores.js';
@@ -503,6 +503,28 @@ describe('WAL checkpoints, on a thread of their own', () => {
     } finally {
       await checkpointer.close();
     }
+  });
+
+  it('under steady writes the WAL starts over once it passes finishAbovePages: the writer copies what the checkpoint thread had not', async () => {
+    const path = tempDbPath();
+    const finishAbovePages = 200;
+    // the writer's own automatic checkpoint stays at 40,000 pages, out of this test's reach
+    const store = openStore(path, { checkpoints: { delayMs: 1, finishAbovePages } });
+    // the threads are running before the clock starts
+    await store.write(startUnit('first', 't-first'));
+    const fileBefore = size(path);
+    // a small write every 2 ms, not waiting for the last: a write is always about to begin
+    const writes: Promise<UnitOutcome[]>[] = [];
+    for (let i = 0; i < 1500; i += 5) {
+      writes.push(store.writeAll(Array.from({ length: 5 }, (_, k) => startUnit(`s-${i + k}`, `t-${i + k}`))));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect((await Promise.all(writes)).flat().every((o) => o.ok)).toBe(true);
+    const written = size(path) - fileBefore;
+    // every session went through the WAL and on into the file, yet the WAL was reused rather than grown
+    expect(written).toBeGreaterThan(1500 * 4096);
+    expect(size(`${path}-wal`)).toBeLessThan(written / 3);
+    expect(store.sessions.countActive()).toBe(1501);
   });
 
   it("past its own limit the writer's connection checkpoints by itself, so the WAL stays bounded without the checkpoint thread", async () => {
