@@ -1,6 +1,8 @@
 import { runForResult } from '../support/child-process.js';
 import { profiling, type Profiling } from '../support/profiling.js';
 import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ProcSampler, SystemSampler, waitForQuiet } from '../support/proc-stat.js';
 import { probeCommitLatency } from '../support/disk-probe.js';
 import { benchFile, REPO_ROOT } from '../support/paths.js';
@@ -79,6 +81,18 @@ function errorsOf(r: GeneratorResult): { total: number; text: string } {
   return { total, text: parts.join(', ') || 'none' };
 }
 
+/**
+ * --samples: every answer's timings as measured, ramp and tail included, as [ms after launch, ms]
+ * pairs; `launchedAtEpochMs` turns the first into wall-clock time, to line a slow stretch up with a
+ * server's own log.
+ */
+function writeSamples(dir: string, target: Target, n: number, r: GeneratorResult): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `live-${target}-${n}.json`);
+  writeFileSync(file, JSON.stringify({ launchedAtEpochMs: r.launchedAtEpochMs, rampMs: RAMP_MS, result: r.resultMs, ack: r.ackMs, question: r.questionMs }));
+  process.stdout.write(`(samples: ${file}) `);
+}
+
 /** A server someone else started (--url): only its URL is known, and its process id when given. */
 function external(url: string, pid: number | undefined): Pick<ServerProcess, 'url' | 'pid' | 'stop'> {
   return { url, pid: pid ?? 0, stop: async () => {} };
@@ -135,6 +149,7 @@ async function drive(target: Target, n: number, options: BenchOptions, profile?:
     // steady state: answers submitted after the connect ramp and before candidates stop starting interviews
     const steady = (samples: Array<[number, number]>) => samples.filter(([at]) => at >= RAMP_MS && at < durationMs).map(([, ms]) => ms);
     const latencies = steady(result.resultMs);
+    if (options.samplesDir) writeSamples(options.samplesDir, target, n, result);
     return {
       target,
       n,

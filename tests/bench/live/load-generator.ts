@@ -33,6 +33,8 @@ export interface GeneratorResult extends LoadStats {
   cpuPercent: number;
   /** candidates still running when the hard deadline hit */
   abandoned: number;
+  /** Date.now() at launch: sample times are ms after it, so they can be lined up with a server's log */
+  launchedAtEpochMs: number;
 }
 
 async function main(): Promise<void> {
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     loopDelayMaxMs: loop.max / 1e6,
     cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
     abandoned: running,
+    launchedAtEpochMs: Date.now() - wallMs,
   };
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
 }

@@ -20,6 +20,8 @@ export interface BenchOptions {
   url?: string;
   /** live, with --url: that server's process id, to sample its CPU and memory */
   pid?: number;
+  /** live: write every answer's timings to <dir>/live-<target>-<N>.json, to line up slow answers with a server's log */
+  samplesDir?: string;
   /** heap: idle sessions to open */
   idleSessions?: number;
 }
@@ -29,7 +31,7 @@ export type BenchName = (typeof BENCHMARKS)[number];
 
 export const USAGE = `usage: npm run bench [-- [${BENCHMARKS.join('|')} ...] [--quick] [--profile] [--sizes=100,500,1000]
                         [--duration=<s>] [--think=<min>-<max> s] [--only=service|floor] [--idle=<n>] [--floor-sync=FULL|NORMAL|OFF] [--service-root=<dir>]
-                        [--url=http://host:port [--pid=<server pid>]]]`;
+                        [--url=http://host:port [--pid=<server pid>]] [--samples=<dir>]]`;
 
 export function parseBenchArgs(argv: readonly string[]): { names: BenchName[]; options: BenchOptions } {
   const names: BenchName[] = [];
@@ -51,6 +53,7 @@ export function parseBenchArgs(argv: readonly string[]): { names: BenchName[]; o
     else if (key === '--idle' && value) options.idleSessions = positive(key, value);
     else if (key === '--url' && value) options.url = new URL(value).origin;
     else if (key === '--pid' && value) options.pid = positive(key, value);
+    else if (key === '--samples' && value) options.samplesDir = value;
     else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
   }
   if (!['FULL', 'NORMAL', 'OFF'].includes(options.floorSync)) throw new Error(`--floor-sync: FULL, NORMAL or OFF\n${USAGE}`);
