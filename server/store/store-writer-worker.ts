@@ -42,13 +42,13 @@ let closing = false;
 
 /**
  * Copies into the database file what the checkpoint thread has not yet copied: the frames written
- * while it ran. This thread is the only writer, so no frame arrives meanwhile, and once every frame
- * is copied SQLite starts the WAL over at the next commit (see wal-checkpointer.ts).
+ * since its last catch-up checkpoint. This thread is the only writer, so no frame arrives meanwhile,
+ * and once every frame is copied SQLite starts the WAL over at the next commit (see wal-checkpointer.ts).
  */
 function finishCheckpoint(id: number): Reply {
   try {
-    const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-    return { id, result: [{ ok: true, value: { walPages: row!.log, copiedPages: row!.checkpointed } }] };
+    db.pragma('wal_checkpoint(PASSIVE)');
+    return { id, result: [] };
   } catch (err) {
     return { id, error: err instanceof Error ? err.message : String(err) };
   }

@@ -15,9 +15,9 @@ export interface CheckpointOptions {
    * the only way the WAL starts over under steady writes (see WalCheckpointer)
    */
   writerAbovePages?: number;
-  /** WAL size, in pages, from which a checkpoint that copied every frame it found is finished by `finish` */
+  /** WAL size, in pages, from which this thread catches up and `finish` starts the WAL over (see WalCheckpointer) */
   finishAbovePages?: number;
-  /** copies the frames written while the checkpoint ran, on the writer's thread (see WalCheckpointer) */
+  /** copies the frames written since the last catch-up checkpoint, on the writer's thread */
   finish?: () => Promise<unknown>;
   /** told of the first failure in a row (the writer's own checkpoint bounds the WAL meanwhile) */
   onError?: (err: Error) => void;
