@@ -5,6 +5,8 @@ export interface CheckpointResult {
   walPages: number;
   /** of which copied into the database file */
   copiedPages: number;
+  /** the database file was synced after this checkpoint copied frames (see wal-checkpoint-worker.ts) */
+  fileSynced: boolean;
 }
 
 export interface CheckpointOptions {

@@ -477,6 +477,24 @@ describe('WAL checkpoints, on a thread of their own', () => {
     expect(store.sessions.countActive()).toBe(1501);
   });
 
+  it('a checkpoint that copied frames syncs the database file itself; one that found nothing new does not', async () => {
+    const path = tempDbPath();
+    const store = openStore(path, { checkpoints: { delayMs: NEVER } });
+    const checkpointer = new WalCheckpointer(path, { delayMs: NEVER });
+    try {
+      await writeSessions(store, 0, 100);
+      expect(await checkpointer.checkpoint()).toMatchObject({ fileSynced: true });
+      expect(await checkpointer.checkpoint()).toMatchObject({ fileSynced: false });
+      // every frame was copied, so this write starts the WAL over; the next checkpoint copies it and syncs again
+      await store.write(startUnit('more', 't-more'));
+      const again = await checkpointer.checkpoint();
+      expect(again.copiedPages).toBe(again.walPages);
+      expect(again.fileSynced).toBe(true);
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
   it('writes are followed by a checkpoint within the delay', async () => {
     const path = tempDbPath();
     const store = openStore(path, { checkpoints: { delayMs: 20 } });
