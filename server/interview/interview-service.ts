@@ -369,6 +369,8 @@ export class InterviewService {
         case 'ask-follow-up': {
           if (this.finishing.has(sessionId)) return;
           const text = next.type === 'ask-follow-up' ? await this.followUpText(next.question, next.point, turns) : next.question.question;
+          // a model can take seconds to write a follow-up: the candidate may have ended the interview meanwhile
+          if (this.finishing.has(sessionId)) return;
           const turn = this.nextTurn(sessionId, turns, next, text);
           // not durable: if power loss takes it back, the candidate's resume asks the next question again
           await store.write({ kind: 'ask', turn });

@@ -105,6 +105,33 @@ describe('an interview graded by an OpenAI-compatible endpoint', () => {
     fake.reply(modelReplies);
   });
 
+  it('interview:finish while the model is still writing a follow-up: the follow-up is never asked', async () => {
+    // every reply waits, so the follow-up is still being written when finish arrives
+    fake.delayMs = 600;
+    try {
+      const client = await server.client();
+      const log = new EventLog(client);
+      const started = await client.timeout(5000).emitWithAck('interview:start', { questionIds: ['cap-theorem'], followUps: 1 });
+      if (!started.ok) throw new Error('start failed');
+      const q = await log.waitFor('interviewer:question', 1);
+      await client.timeout(5000).emitWithAck('answer:submit', { sessionId: started.sessionId, turnId: q.turnId, text: ANSWER });
+      await log.waitFor('assessment:result', 1);
+      const askedForFollowUp = () => fake.requests.some((r) => String(r.body.messages?.[0]?.content ?? '').includes('follow-up question'));
+      for (let waited = 0; !askedForFollowUp(); waited += 10) {
+        if (waited > 3000) throw new Error('the model was never asked for a follow-up');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const fin = await client.timeout(5000).emitWithAck('interview:finish', { sessionId: started.sessionId });
+      expect(fin.ok).toBe(true);
+      await log.waitFor('interview:complete', 1);
+      // what the model wrote came after the candidate had finished
+      expect(log.of('interviewer:question')).toHaveLength(1);
+      expect(server.store.transcript.turns(started.sessionId).map((t) => t.id)).toEqual([q.turnId]);
+    } finally {
+      fake.delayMs = 0;
+    }
+  });
+
   it('when the endpoint keeps failing, the built-in scorer answers, says so, and the interview completes', async () => {
     fake.fail(500, 50);
     const client = await server.client();
