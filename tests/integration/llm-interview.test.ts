@@ -36,6 +36,17 @@ afterAll(async () => {
   await fake.close();
 });
 
+/** A new interview on cap-theorem with one follow-up, its first question answered with ANSWER. */
+async function answerFirstQuestion() {
+  const client = await server.client();
+  const log = new EventLog(client);
+  const started = await client.timeout(5000).emitWithAck('interview:start', { questionIds: ['cap-theorem'], followUps: 1 });
+  if (!started.ok) throw new Error('start failed');
+  const q = await log.waitFor('interviewer:question', 1);
+  await client.timeout(5000).emitWithAck('answer:submit', { sessionId: started.sessionId, turnId: q.turnId, text: ANSWER });
+  return { client, log, sessionId: started.sessionId, q };
+}
+
 describe('an interview graded by an OpenAI-compatible endpoint', () => {
   it('streams the feedback as assessment:delta, then a grounded LLM result, an LLM follow-up and an LLM-written report', async () => {
     const client = await server.client();
@@ -92,12 +103,7 @@ describe('an interview graded by an OpenAI-compatible endpoint', () => {
       }
       return modelReplies(body);
     });
-    const client = await server.client();
-    const log = new EventLog(client);
-    const started = await client.timeout(5000).emitWithAck('interview:start', { questionIds: ['cap-theorem'], followUps: 1 });
-    if (!started.ok) throw new Error('start failed');
-    const q = await log.waitFor('interviewer:question', 1);
-    await client.timeout(5000).emitWithAck('answer:submit', { sessionId: started.sessionId, turnId: q.turnId, text: ANSWER });
+    const { log } = await answerFirstQuestion();
     const result = await log.waitFor('assessment:result', 1);
     const followUp = await log.waitFor('interviewer:question', 2);
     const missedCore = banks.question('cap-theorem')!.keyPoints.filter((p) => p.core && result.assessment.missing.some((m) => m.pointId === p.id));
@@ -109,24 +115,19 @@ describe('an interview graded by an OpenAI-compatible endpoint', () => {
     // every reply waits, so the follow-up is still being written when finish arrives
     fake.delayMs = 600;
     try {
-      const client = await server.client();
-      const log = new EventLog(client);
-      const started = await client.timeout(5000).emitWithAck('interview:start', { questionIds: ['cap-theorem'], followUps: 1 });
-      if (!started.ok) throw new Error('start failed');
-      const q = await log.waitFor('interviewer:question', 1);
-      await client.timeout(5000).emitWithAck('answer:submit', { sessionId: started.sessionId, turnId: q.turnId, text: ANSWER });
+      const { client, log, sessionId, q } = await answerFirstQuestion();
       await log.waitFor('assessment:result', 1);
       const askedForFollowUp = () => fake.requests.some((r) => String(r.body.messages?.[0]?.content ?? '').includes('follow-up question'));
       for (let waited = 0; !askedForFollowUp(); waited += 10) {
         if (waited > 3000) throw new Error('the model was never asked for a follow-up');
         await new Promise((r) => setTimeout(r, 10));
       }
-      const fin = await client.timeout(5000).emitWithAck('interview:finish', { sessionId: started.sessionId });
+      const fin = await client.timeout(5000).emitWithAck('interview:finish', { sessionId });
       expect(fin.ok).toBe(true);
       await log.waitFor('interview:complete', 1);
       // what the model wrote came after the candidate had finished
       expect(log.of('interviewer:question')).toHaveLength(1);
-      expect(server.store.transcript.turns(started.sessionId).map((t) => t.id)).toEqual([q.turnId]);
+      expect(server.store.transcript.turns(sessionId).map((t) => t.id)).toEqual([q.turnId]);
     } finally {
       fake.delayMs = 0;
     }
