@@ -12,7 +12,7 @@ export type Db = Database.Database;
  * FULL is the safe default for any connection that writes directly (tools, tests). The interview's
  * own writes go through the writer thread instead (store-writer.ts), whose connection commits with
  * NORMAL and syncs the WAL itself after a commit that holds a durable write, before that write is
- * acknowledged (wal-sync.ts): the same promise to the candidate, and writes that can be redone cost no fsync.
+ * acknowledged (file-sync.ts): the same promise to the candidate, and writes that can be redone cost no fsync.
  */
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });

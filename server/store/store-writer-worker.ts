@@ -6,7 +6,7 @@ import { TranscriptRepository } from './transcript-repository.js';
 import { AssessmentRepository } from './assessment-repository.js';
 import { ReportRepository } from './report-repository.js';
 import { applyBatch, type Repositories } from './write-units.js';
-import { WalSync } from './wal-sync.js';
+import { FileSync } from './file-sync.js';
 import type { WriterRequest } from './store-writer.js';
 import type { Numbered, WorkerMessage, WorkerReply } from '../threads/worker-client.js';
 import type { UnitOutcome } from './write-units.js';
@@ -14,7 +14,7 @@ import type { UnitOutcome } from './write-units.js';
 /**
  * The writer thread: owns the only connection that writes. Requests that queue up while it is busy
  * go out together in the next transaction. Every commit returns without waiting for the disk; a
- * batch that holds a durable request is followed by a sync of the WAL on this thread (wal-sync.ts)
+ * batch that holds a durable request is followed by a sync of the WAL on this thread (file-sync.ts)
  * before the batch's replies go back, in one message.
  */
 const port = parentPort!;
@@ -25,7 +25,7 @@ db.pragma('synchronous = NORMAL');
 // size the WAL reaches under steady writes, to start it over (see wal-checkpointer.ts)
 db.pragma(`wal_autocheckpoint = ${checkpointAbovePages}`);
 // SQLite keeps the WAL beside the real file, not beside a symbolic link to it
-const wal = new WalSync(`${realpathSync(path)}-wal`);
+const wal = new FileSync(`${realpathSync(path)}-wal`);
 const repos: Repositories = {
   sessions: new SessionRepository(db),
   transcript: new TranscriptRepository(db),

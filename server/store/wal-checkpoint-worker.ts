@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { workerData } from 'node:worker_threads';
-import { fdatasyncSync, openSync, closeSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { serveRequests } from '../threads/serve-requests.js';
+import { FileSync } from './file-sync.js';
 import type { CheckpointResult } from './wal-checkpointer.js';
 
 /**
@@ -20,7 +21,7 @@ db.pragma('synchronous = NORMAL');
  * then stay in the page cache until the writer's finish (wal-checkpointer.ts) syncs them all at once,
  * 60-100 ms with every answer waiting. Synced here after each checkpoint, the finish syncs only its own.
  */
-const file = openSync(realpathSync(path), 'r');
+const file = new FileSync(realpathSync(path));
 let synced = 0;
 
 serveRequests(
@@ -28,12 +29,12 @@ serveRequests(
     // PASSIVE: takes no lock a writer needs, and never waits for one
     const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
     const fileSynced = row!.checkpointed !== synced;
-    if (fileSynced) fdatasyncSync(file);
+    if (fileSynced) file.sync();
     synced = row!.checkpointed;
     return { walPages: row!.log, copiedPages: row!.checkpointed, fileSynced };
   },
   () => {
-    closeSync(file);
+    file.close();
     db.close();
   },
 );

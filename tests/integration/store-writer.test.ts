@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { loadBanks } from '../../server/bank/bank-loader.js';
 import { createStore, type Store, type StoreOptions } from '../../server/store/store.js';
 import { GroupCommit } from '../../server/store/group-commit.js';
-import { WalSync } from '../../server/store/wal-sync.js';
+import { FileSync } from '../../server/store/file-sync.js';
 import { WalCheckpointer } from '../../server/store/wal-checkpointer.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -402,10 +402,10 @@ describe('store.close', () => {
   });
 });
 
-describe('WalSync', () => {
+describe('FileSync', () => {
   it('syncs a real WAL file after commits, opening it on first use, and reports a WAL that is not there', () => {
     const path = tempDbPath();
-    const wal = new WalSync(`${path}-wal`);
+    const wal = new FileSync(`${path}-wal`);
     // nothing has created the WAL yet: the error reaches the caller, which refuses the durable writes
     expect(() => wal.sync()).toThrow(/ENOENT/);
     const db = new Database(path);
@@ -426,7 +426,7 @@ describe('WalSync', () => {
   });
 
   it('with no path (an in-memory database) returns at once, and close does nothing', () => {
-    const wal = new WalSync(undefined);
+    const wal = new FileSync(undefined);
     expect(() => wal.sync()).not.toThrow();
     expect(() => wal.close()).not.toThrow();
   });
