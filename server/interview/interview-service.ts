@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';
 import { softLimitSeconds, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -9,6 +8,7 @@ import type { Scorer, ScoringInput } from '../scoring/scorer.js';
 import type { Assessment } from '../scoring/assessment.js';
 import type { Store } from '../store/store.js';
 import { GroupCommit } from '../store/group-commit.js';
+import { newRowId } from '../store/row-ids.js';
 import type { SessionRow } from '../store/session-repository.js';
 import type { TurnRow } from '../store/transcript-repository.js';
 import type {
@@ -120,7 +120,7 @@ export class InterviewService {
       : selectQuestions(bank, { level, topics, count: payload.questionCount ?? DEFAULT_QUESTION_COUNT }, this.deps.random);
     const retryOf = payload.retryOf ? this.authenticate(payload.retryOf.sessionId, payload.retryOf.token).id : null;
 
-    const sessionId = randomUUID();
+    const sessionId = newRowId();
     const token = newSessionToken();
     const at = this.now().toISOString();
     const first = questions[0]!;
@@ -621,7 +621,7 @@ function pickQuestions(questions: readonly Question[], ids: readonly string[]): 
 
 /** A turn just asked, as the store will hold it. */
 function askedTurn(sessionId: string, seq: number, t: Pick<TurnRow, 'questionIndex' | 'questionId' | 'kind' | 'parentTurnId' | 'pointId' | 'text' | 'askedAt'>): TurnRow {
-  return { id: randomUUID(), sessionId, seq, ...t, answer: null, answeredAt: null, status: 'asked' };
+  return { id: newRowId(), sessionId, seq, ...t, answer: null, answeredAt: null, status: 'asked' };
 }
 
 function toTurnState(t: TurnRow, assessment: Assessment | undefined): TurnState {

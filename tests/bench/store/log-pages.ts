@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Store } from '../../../server/store/store.js';
 import type { UnitOutcome, WriteUnit } from '../../../server/store/write-units.js';
 
@@ -46,4 +46,33 @@ export function countLogPages(inner: Store, dbPath: string): LogPages {
     },
   });
   return { store, byKind };
+}
+
+/**
+ * Distinct database pages among the WAL's frames, counted in windows of `windowFrames` frames: what a
+ * checkpoint that ran after each window would copy into the database file and then sync. A page
+ * written many times in a window (the last leaf of an index that grows at its end) is copied once;
+ * pages scattered over a b-tree (random keys) are each copied. Only right for a log that has not been
+ * checkpointed or started over.
+ */
+export function distinctPagesPerWindow(dbPath: string, windowFrames: number): number[] {
+  let log: Buffer;
+  try {
+    log = readFileSync(`${dbPath}-wal`);
+  } catch {
+    return [];
+  }
+  const windows: number[] = [];
+  let pages = new Set<number>();
+  let inWindow = 0;
+  for (let at = HEADER_BYTES; at + FRAME_BYTES <= log.length; at += FRAME_BYTES) {
+    // each frame header starts with the number of the page it holds
+    pages.add(log.readUInt32BE(at));
+    if (++inWindow === windowFrames) {
+      windows.push(pages.size);
+      pages = new Set();
+      inWindow = 0;
+    }
+  }
+  return windows;
 }

@@ -9,8 +9,8 @@ import { printTable } from '../support/table.js';
 import { scratchDir } from '../support/temp-dir.js';
 import type { BenchOptions, BenchOutcome } from '../support/bench-options.js';
 import { driveInterviews } from './interview-driver.js';
-import { runWriteCycles, runWriterCycles, type WriteFigures } from './write-cycles.js';
-import { countLogPages } from './log-pages.js';
+import { runWriteCycles, runWriterCycles, seedHistory, type WriteFigures } from './write-cycles.js';
+import { countLogPages, distinctPagesPerWindow } from './log-pages.js';
 
 /**
  * SQLite through server/store: the interview's writes one transaction each on the caller's thread at
@@ -20,6 +20,15 @@ import { countLogPages } from './log-pages.js';
  * its writes adds.
  */
 const SYNC_MODES = ['FULL', 'NORMAL'] as const;
+
+/**
+ * Interviews whose writes one checkpoint covers, for the distinct pages it copies: about a second of
+ * writes at N = 500 (400 answers/s, 5 per interview), the checkpoint thread's pace under load.
+ */
+const CHECKPOINT_WINDOW_INTERVIEWS = 80;
+
+/** Completed interviews in the database before growth is measured: 35,000 answers of history. */
+const HISTORY_INTERVIEWS = 5_000;
 
 function withStore<T>(synchronous: string, fn: (store: Store, dbPath: string) => T): T {
   const dir = scratchDir('store');
@@ -81,38 +90,48 @@ export async function storeBench(options: BenchOptions): Promise<BenchOutcome> {
   );
 
   const interviews = options.quick ? 30 : 300;
+  const history = options.quick ? 500 : HISTORY_INTERVIEWS;
   const growth = await (async () => {
     const dir = scratchDir('growth');
     const dbPath = join(dir.path, 'growth.sqlite');
     // no checkpoints while it runs, so the log only grows and each write's pages can be read off its size
     const store = createStore(dbPath, { checkpoints: { delayMs: 1e9, writerAbovePages: 1e9 } });
     try {
+      seedHistory(store, assessment, answerText, history);
       const before = onDisk(store, dbPath);
       const counted = countLogPages(store, dbPath);
       const pagesBefore = new Map(
         store.db.prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all().map((r) => [r.name, r.bytes]),
       );
+      const messageCount = () => store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages').get()!.n;
+      const messagesBefore = messageCount();
       const driven = await driveInterviews(counted.store, interviews, 7);
+      // read before the checkpoint below empties the log
+      const frames = [...counted.byKind.values()].flat().reduce((a, b) => a + b, 0);
+      const perWindow = Math.min(interviews, CHECKPOINT_WINDOW_INTERVIEWS);
+      const windows = distinctPagesPerWindow(dbPath, Math.round((frames * perWindow) / interviews));
+      const checkpointPages = windows.length ? windows.reduce((a, b) => a + b, 0) / windows.length / perWindow : 0;
       const after = onDisk(store, dbPath);
       const tables = store.db
         .prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC')
         .all()
         .map((r) => ({ name: r.name, bytes: r.bytes - (pagesBefore.get(r.name) ?? 0) }));
-      const messages = store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM messages').get()!.n;
-      return { driven, perInterview: (after - before) / interviews, tables, messages, logPages: counted.byKind };
+      const messages = messageCount() - messagesBefore;
+      return { driven, perInterview: (after - before) / interviews, tables, messages, logPages: counted.byKind, checkpointPages };
     } finally {
       store.close();
       dir.remove();
     }
   })();
   printTable(
-    `store: growth per completed interview (${interviews} practice interviews of 5 questions through InterviewService; file + WAL after checkpoint)`,
-    ['interviews', 'answers/interview', 'messages/interview', 'bytes/interview', 'answers/s through InterviewService, one at a time'],
+    `store: growth per completed interview (${interviews} practice interviews of 5 questions through InterviewService, on a database already holding ${history}; file + WAL after checkpoint)`,
+    ['interviews', 'answers/interview', 'messages/interview', 'bytes/interview', `pages a checkpoint copies/interview (per ${CHECKPOINT_WINDOW_INTERVIEWS})`, 'answers/s through InterviewService, one at a time'],
     [[
       String(interviews),
       fmt(growth.driven.answers / interviews, 1),
       fmt(growth.messages / interviews, 1),
       fmtBytes(growth.perInterview),
+      fmt(growth.checkpointPages, 1),
       fmt(growth.driven.answers / growth.driven.seconds, 0),
     ]],
   );
@@ -138,7 +157,7 @@ export async function storeBench(options: BenchOptions): Promise<BenchOutcome> {
 
   const full = writeRows[0]!;
   const writer = writeRows[3]!;
-  const summary = `store: writer thread with 100 interviews at once ${writer[2]} messages/s, ${writer[4]} answers/s (answer p99 ${writer[6]} ms); one at a time at FULL ${full[2]} messages/s; ${fmtBytes(growth.perInterview)} and ${fmt(logPagesPerInterview, 1)} pages of log per completed interview`;
+  const summary = `store: writer thread with 100 interviews at once ${writer[2]} messages/s, ${writer[4]} answers/s (answer p99 ${writer[6]} ms); one at a time at FULL ${full[2]} messages/s; ${fmtBytes(growth.perInterview)} and ${fmt(logPagesPerInterview, 1)} pages of log per completed interview, ${fmt(growth.checkpointPages, 1)} pages a checkpoint copies`;
   console.log(`\n${summary}`);
   return { name: 'store', summary, targets: [] };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../../../server/store/row-ids.js';
 import type { Assessment } from '../../../server/scoring/assessment.js';
 import type { Store } from '../../../server/store/store.js';
 import type { NewSession, NewTurn } from '../../../server/store/write-units.js';
@@ -45,7 +45,7 @@ function benchSession(id: string): NewSession {
 }
 
 /** A bank question turn just asked. */
-function benchTurn(sessionId: string, index: number, id: string = randomUUID()): NewTurn {
+function benchTurn(sessionId: string, index: number, id: string = newRowId()): NewTurn {
   return {
     id,
     sessionId,
@@ -66,8 +66,8 @@ export function runWriteCycles(store: Store, assessment: Assessment, answerText:
   let transactions = 0;
   const started = performance.now();
   while (answers < maxAnswers && performance.now() - started < budgetMs) {
-    const sessionId = randomUUID();
-    let turnId = randomUUID();
+    const sessionId = newRowId();
+    let turnId = newRowId();
     const turn = (index: number, id: string) => benchTurn(sessionId, index, id);
     store.transaction(() => {
       store.sessions.create(benchSession(sessionId));
@@ -87,7 +87,7 @@ export function runWriteCycles(store: Store, assessment: Assessment, answerText:
       messages += 1;
       transactions += 2;
       if (i < ANSWERS_PER_INTERVIEW) {
-        turnId = randomUUID();
+        turnId = newRowId();
         store.transaction(() => store.transcript.ask(turn(Math.ceil(i / 1.4), turnId)));
         messages += 1;
         transactions += 1;
@@ -116,7 +116,7 @@ export async function runWriterCycles(store: Store, assessment: Assessment, answ
   const started = performance.now();
   const pipeline = async () => {
     while (performance.now() - started < budgetMs) {
-      const sessionId = randomUUID();
+      const sessionId = newRowId();
       const turn = (index: number) => benchTurn(sessionId, index);
       let current = turn(1);
       await store.write({ kind: 'start', session: benchSession(sessionId), turn: current }, { durable: true });
@@ -139,4 +139,30 @@ export async function runWriterCycles(store: Store, assessment: Assessment, answ
   };
   await Promise.all(Array.from({ length: concurrency }, pipeline));
   return { answers, messages, transactions, seconds: (performance.now() - started) / 1000, answerTx: summarise(answerTx) };
+}
+
+/**
+ * Completed interviews written straight through the repositories, 500 to a transaction: a database
+ * with history, as a service has after a while. Its indexes are then hundreds of leaves wide, so
+ * where new keys land in them (see server/store/row-ids.ts) shows in what each checkpoint copies.
+ */
+export function seedHistory(store: Store, assessment: Assessment, answerText: string, interviews: number): void {
+  const at = now();
+  for (let done = 0; done < interviews; ) {
+    const end = Math.min(interviews, done + 500);
+    store.transaction(() => {
+      for (; done < end; done++) {
+        const sessionId = newRowId();
+        store.sessions.create(benchSession(sessionId));
+        for (let i = 1; i <= ANSWERS_PER_INTERVIEW; i++) {
+          const turnId = newRowId();
+          store.transcript.ask(benchTurn(sessionId, Math.ceil(i / 1.4), turnId));
+          store.transcript.answer(sessionId, turnId, answerText, at);
+          store.transcript.markScored(sessionId, turnId);
+          store.assessments.save(sessionId, turnId, assessment, at);
+        }
+        store.sessions.complete(sessionId, 60, at);
+      }
+    });
+  }
 }
