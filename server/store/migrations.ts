@@ -119,4 +119,15 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO session_questions (session_id, questions) SELECT id, questions FROM sessions WHERE questions IS NOT NULL;
   ALTER TABLE sessions DROP COLUMN questions;
   `,
+  `
+  -- A frozen question is stored once, however many sessions ask it, under a hash of its JSON: nearly
+  -- every session asks questions that an earlier one froze, and their JSON (some 17 KB a session) was
+  -- the largest part of what starting an interview wrote. A new session keeps its questions' keys,
+  -- in order; a session stored before keeps its row in session_questions.
+  CREATE TABLE frozen_questions (
+    key       TEXT PRIMARY KEY,            -- sha256 of the question's JSON, in hex
+    question  TEXT NOT NULL                -- one bank question, as JSON
+  );
+  ALTER TABLE sessions ADD COLUMN question_keys TEXT;   -- JSON array of frozen_questions keys; null in older rows
+  `,
 ];

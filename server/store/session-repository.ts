@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from './database.js';
 import type { Mode } from '../realtime/contract.js';
 import type { Question } from '../bank/bank-schema.js';
@@ -50,28 +51,36 @@ interface RawSession {
   created_at: string;
   completed_at: string | null;
   retry_of: string | null;
+  question_keys: string | null;
+  /** from session_questions: a session stored before frozen_questions */
   questions: string | null;
 }
 
 /**
- * A session's planned questions never change once stored, and they are the bulk of what is read for it
- * (references, cues; in session_questions), so each is parsed once and kept.
+ * Frozen questions never change once stored, and they are the bulk of what is read for a session
+ * (references, cues), so each is parsed once and kept: a frozen question by its key, the questions of
+ * a session stored before frozen_questions by its id.
  */
-const parsedQuestions = new Map<string, Question[]>();
+const parsedQuestions = new Map<string, Question | Question[]>();
 const PARSED_QUESTIONS_KEPT = 10_000;
 
-function questionsOf(r: RawSession): Question[] | null {
-  if (!r.questions) return null;
-  let q = parsedQuestions.get(r.id);
-  if (!q) {
-    q = JSON.parse(r.questions) as Question[];
+function parsedOnce<T extends Question | Question[]>(key: string, json: () => string): T {
+  let parsed = parsedQuestions.get(key);
+  if (!parsed) {
+    parsed = JSON.parse(json()) as T;
     if (parsedQuestions.size >= PARSED_QUESTIONS_KEPT) parsedQuestions.delete(parsedQuestions.keys().next().value!);
-    parsedQuestions.set(r.id, q);
+    parsedQuestions.set(key, parsed);
   }
-  return q;
+  return parsed as T;
 }
 
-function fromRow(r: RawSession): SessionRow {
+/** A question as frozen_questions holds it: its JSON, and the hash of that JSON as its key. */
+function frozen(question: Question): { key: string; json: string } {
+  const json = JSON.stringify(question);
+  return { key: createHash('sha256').update(json).digest('hex'), json };
+}
+
+function fromRow(r: RawSession, questions: Question[] | null): SessionRow {
   return {
     id: r.id,
     tokenHash: r.token_hash,
@@ -88,13 +97,14 @@ function fromRow(r: RawSession): SessionRow {
     createdAt: r.created_at,
     completedAt: r.completed_at,
     retryOf: r.retry_of,
-    questions: questionsOf(r),
+    questions,
   };
 }
 
 export class SessionRepository {
   private readonly insertStmt;
-  private readonly insertQuestionsStmt;
+  private readonly insertFrozenStmt;
+  private readonly frozenStmt;
   private readonly getStmt;
   private readonly completeStmt;
   private readonly activeByIpStmt;
@@ -105,10 +115,12 @@ export class SessionRepository {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO sessions (id, token_hash, candidate, bank_id, mode, level, topics, follow_ups, question_ids, status, client_ip, created_at, retry_of)
-       VALUES (@id, @tokenHash, @candidate, @bankId, @mode, @level, @topics, @followUps, @questionIds, 'active', @clientIp, @createdAt, @retryOf)`,
+      `INSERT INTO sessions (id, token_hash, candidate, bank_id, mode, level, topics, follow_ups, question_ids, status, client_ip, created_at, retry_of, question_keys)
+       VALUES (@id, @tokenHash, @candidate, @bankId, @mode, @level, @topics, @followUps, @questionIds, 'active', @clientIp, @createdAt, @retryOf, @questionKeys)`,
     );
-    this.insertQuestionsStmt = db.prepare('INSERT INTO session_questions (session_id, questions) VALUES (?, ?)');
+    // a question already frozen by an earlier session is found by its key, and nothing is written for it
+    this.insertFrozenStmt = db.prepare('INSERT OR IGNORE INTO frozen_questions (key, question) VALUES (?, ?)');
+    this.frozenStmt = db.prepare<[string], { question: string }>('SELECT question FROM frozen_questions WHERE key = ?');
     this.getStmt = db.prepare<[string], RawSession>(
       'SELECT s.*, q.questions FROM sessions s LEFT JOIN session_questions q ON q.session_id = s.id WHERE s.id = ?',
     );
@@ -126,16 +138,38 @@ export class SessionRepository {
     );
   }
 
-  /** Call inside a transaction: the session and its questions are two rows. */
+  /** Call inside a transaction: the session and the questions it freezes are several rows. */
   create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt' | 'questions'> & { questions?: Question[] | null }): void {
     const { questions, ...session } = s;
-    this.insertStmt.run({ ...session, topics: JSON.stringify(s.topics), questionIds: JSON.stringify(s.questionIds) });
-    if (questions) this.insertQuestionsStmt.run(s.id, JSON.stringify(questions));
+    const keys = questions?.map((q) => {
+      const { key, json } = frozen(q);
+      this.insertFrozenStmt.run(key, json);
+      return key;
+    });
+    this.insertStmt.run({
+      ...session,
+      topics: JSON.stringify(s.topics),
+      questionIds: JSON.stringify(s.questionIds),
+      questionKeys: keys ? JSON.stringify(keys) : null,
+    });
   }
 
   get(id: string): SessionRow | undefined {
     const r = this.getStmt.get(id);
-    return r ? fromRow(r) : undefined;
+    return r ? fromRow(r, this.questionsOf(r)) : undefined;
+  }
+
+  private questionsOf(r: RawSession): Question[] | null {
+    if (r.question_keys) {
+      return (JSON.parse(r.question_keys) as string[]).map((key) =>
+        parsedOnce<Question>(key, () => {
+          const row = this.frozenStmt.get(key);
+          if (!row) throw new Error(`session ${r.id}: frozen question ${key} is missing`);
+          return row.question;
+        }),
+      );
+    }
+    return r.questions ? parsedOnce<Question[]>(r.id, () => r.questions!) : null;
   }
 
   /** Returns false when the session was already complete. */

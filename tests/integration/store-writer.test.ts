@@ -439,9 +439,16 @@ describe('WAL checkpoints, on a thread of their own', () => {
   const AUTO_CHECKPOINT_BYTES = 1000 * 4096;
   const size = (file: string): number => statSync(file).size;
 
+  /** The start of session `s-<n>`, whose two questions are each worded a little differently, so that it freezes some 7 KB of its own (two pages or so). */
+  function startOwn(n: number): WriteUnit {
+    const id = `s-${n}`;
+    const own = (q: typeof docker) => ({ ...q, reference: `${q.reference} (${id})` });
+    return { kind: 'start', session: { ...newSession(id), questions: [own(docker), own(cap)] }, turn: bankTurn(id, `t-${n}`) };
+  }
+
   async function writeSessions(store: Store, from: number, count: number): Promise<void> {
     for (let i = from; i < from + count; i += 50) {
-      const units = Array.from({ length: 50 }, (_, k) => startUnit(`s-${i + k}`, `t-${i + k}`));
+      const units = Array.from({ length: 50 }, (_, k) => startOwn(i + k));
       const outcomes = await store.writeAll(units);
       expect(outcomes.every((o) => o.ok)).toBe(true);
     }
@@ -534,7 +541,7 @@ describe('WAL checkpoints, on a thread of their own', () => {
     // a small write every 2 ms, not waiting for the last: a write is always about to begin
     const writes: Promise<UnitOutcome[]>[] = [];
     for (let i = 0; i < 1500; i += 5) {
-      writes.push(store.writeAll(Array.from({ length: 5 }, (_, k) => startUnit(`s-${i + k}`, `t-${i + k}`))));
+      writes.push(store.writeAll(Array.from({ length: 5 }, (_, k) => startOwn(i + k))));
       await new Promise((r) => setTimeout(r, 2));
     }
     expect((await Promise.all(writes)).flat().every((o) => o.ok)).toBe(true);
@@ -558,8 +565,30 @@ describe('WAL checkpoints, on a thread of their own', () => {
   });
 });
 
+describe('frozen questions', () => {
+  it('are stored once however many sessions ask them, each session reading back its own in order, and an edited question is frozen anew', async () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    await store.write(startUnit('s-a', 't-a'), { durable: true });
+    await store.write({ kind: 'start', session: { ...newSession('s-b'), questions: [cap, docker] }, turn: bankTurn('s-b', 't-b') }, { durable: true });
+    expect(count(store.db, 'SELECT count(*) AS n FROM frozen_questions')).toBe(2);
+    const edited = { ...docker, reference: `${docker.reference} Edited.` };
+    await store.write({ kind: 'start', session: { ...newSession('s-c'), questions: [edited, cap] }, turn: bankTurn('s-c', 't-c') }, { durable: true });
+    expect(count(store.db, 'SELECT count(*) AS n FROM frozen_questions')).toBe(3);
+    await store.close();
+
+    // read back through a new connection to the file
+    const again = openStore(path);
+    expect(again.sessions.get('s-a')?.questions).toEqual([docker, cap]);
+    expect(again.sessions.get('s-b')?.questions).toEqual([cap, docker]);
+    expect(again.sessions.get('s-c')?.questions).toEqual([edited, cap]);
+    expect(again.sessions.get('s-c')?.questions?.[0]?.reference).toMatch(/Edited\.$/);
+    expect(count(again.db, 'SELECT count(*) AS n FROM session_questions')).toBe(0);
+  });
+});
+
 describe('a database made by an earlier build', () => {
-  it('keeps its sessions, their questions, assessments, unscored answers and transcripts when migrations 4 to 6 run on it', async () => {
+  it('keeps its sessions, their questions, assessments, unscored answers and transcripts when migrations 4 to 7 run on it', async () => {
     const path = tempDbPath();
     const done = assessmentOf('containers share a kernel');
     const before = openStore(path);
@@ -579,13 +608,18 @@ describe('a database made by an earlier build', () => {
     await before.write({ kind: 'complete', sessionId: 's-over', overall: 0, completedAt: T2 }, { durable: true });
     await before.close();
 
-    // the file as the build before migrations 4 to 6 left it: its indexes back, its messages a table
-    // holding what that build wrote beside every turn, its questions in the sessions' rows, its version three lower
+    // the file as the build before migrations 4 to 7 left it: its indexes back, its messages a table
+    // holding what that build wrote beside every turn, its questions in the sessions' rows, its version four lower
     const old = new Database(path);
     const last = MIGRATIONS.length;
-    expect(last).toBe(6);
+    expect(last).toBe(7);
     old.exec(`ALTER TABLE sessions ADD COLUMN questions TEXT;
-      UPDATE sessions SET questions = (SELECT questions FROM session_questions WHERE session_id = sessions.id);
+      UPDATE sessions SET questions = (
+        SELECT json_group_array(json(question)) FROM (
+          SELECT f.question FROM json_each(sessions.question_keys) k JOIN frozen_questions f ON f.key = k.value ORDER BY k.key))
+        WHERE question_keys IS NOT NULL;
+      ALTER TABLE sessions DROP COLUMN question_keys;
+      DROP TABLE frozen_questions;
       DROP TABLE session_questions;
       DROP INDEX sessions_active;
       CREATE INDEX turns_by_status ON turns (status) WHERE status = 'answered';
@@ -595,7 +629,7 @@ describe('a database made by an earlier build', () => {
         session_id TEXT NOT NULL REFERENCES sessions(id), seq INTEGER NOT NULL,
         role TEXT NOT NULL CHECK (role IN ('interviewer', 'candidate')), turn_id TEXT NOT NULL REFERENCES turns(id),
         text TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (session_id, seq)) WITHOUT ROWID;
-      PRAGMA user_version = ${last - 3};`);
+      PRAGMA user_version = ${last - 4};`);
     const message = old.prepare('INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)');
     for (const [id, answer] of [['s-done', 'containers share a kernel'], ['s-open', 'layers are cached'], ['s-over', 'it is over']] as const) {
       message.run(id, 1, 'interviewer', `t-${id}`, docker.question, T0);
@@ -635,5 +669,11 @@ describe('a database made by an earlier build', () => {
     await after.write({ kind: 'scored', sessionId: 's-open', turnId: 't-s-open', assessment: assessmentOf('layers are cached'), scoredAt: T2 });
     expect(after.transcript.sessionsWithUnscoredAnswers()).toEqual([]);
     expect(after.assessments.forSession('s-open').size).toBe(1);
+    // sessions stored before frozen_questions keep their own copy; a new one freezes its questions there
+    expect(count(after.db, 'SELECT count(*) AS n FROM frozen_questions')).toBe(0);
+    await after.write(startUnit('s-new', 't-s-new'), { durable: true });
+    expect(after.sessions.get('s-new')?.questions).toEqual([docker, cap]);
+    expect(count(after.db, 'SELECT count(*) AS n FROM frozen_questions')).toBe(2);
+    expect(count(after.db, 'SELECT count(*) AS n FROM session_questions')).toBe(2);
   });
 });
