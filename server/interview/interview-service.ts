@@ -9,6 +9,7 @@ import type { Assessment } from '../scoring/assessment.js';
 import type { Store } from '../store/store.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { newRowId } from '../store/row-ids.js';
+import { freezeQuestion } from '../store/frozen-questions.js';
 import type { SessionRow } from '../store/session-repository.js';
 import type { TurnRow } from '../store/transcript-repository.js';
 import type {
@@ -145,7 +146,7 @@ export class InterviewService {
     const turn = askedTurn(sessionId, 1, { questionIndex: 1, questionId: first.id, kind: 'bank', parentTurnId: null, pointId: null, text: first.question, askedAt: at });
     if (limitedIp) this.starting.set(limitedIp, (this.starting.get(limitedIp) ?? 0) + 1);
     try {
-      await store.write({ kind: 'start', session, turn }, { durable: true });
+      await store.write({ kind: 'start', session: { ...session, questions: questions.map(freezeQuestion) }, turn }, { durable: true });
     } finally {
       if (limitedIp) {
         const n = (this.starting.get(limitedIp) ?? 1) - 1;

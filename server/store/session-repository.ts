@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Db } from './database.js';
+import { freezeQuestion, isFrozen, type FrozenQuestion } from './frozen-questions.js';
 import type { Mode } from '../realtime/contract.js';
 import type { Question } from '../bank/bank-schema.js';
 
@@ -74,12 +74,6 @@ function parsedOnce<T extends Question | Question[]>(key: string, json: () => st
   return parsed as T;
 }
 
-/** A question as frozen_questions holds it: its JSON, and the hash of that JSON as its key. */
-function frozen(question: Question): { key: string; json: string } {
-  const json = JSON.stringify(question);
-  return { key: createHash('sha256').update(json).digest('hex'), json };
-}
-
 function fromRow(r: RawSession, questions: Question[] | null): SessionRow {
   return {
     id: r.id,
@@ -138,11 +132,14 @@ export class SessionRepository {
     );
   }
 
-  /** Call inside a transaction: the session and the questions it freezes are several rows. */
-  create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt' | 'questions'> & { questions?: Question[] | null }): void {
+  /**
+   * Call inside a transaction: the session and the questions it freezes are several rows. The
+   * questions may come frozen already (see frozen-questions.ts).
+   */
+  create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt' | 'questions'> & { questions?: readonly (Question | FrozenQuestion)[] | null }): void {
     const { questions, ...session } = s;
     const keys = questions?.map((q) => {
-      const { key, json } = frozen(q);
+      const { key, json } = isFrozen(q) ? q : freezeQuestion(q);
       this.insertFrozenStmt.run(key, json);
       return key;
     });

@@ -12,6 +12,7 @@ import { scoreOffline } from '../../server/scoring/offline-scorer.js';
 import type { Assessment } from '../../server/scoring/assessment.js';
 import { tempStores } from '../support/temp-stores.js';
 import { MIGRATIONS } from '../../server/store/migrations.js';
+import { freezeQuestion } from '../../server/store/frozen-questions.js';
 
 /**
  * The store's writes through the writer thread, on real SQLite files: what a write resolves with,
@@ -575,6 +576,9 @@ describe('frozen questions', () => {
     const edited = { ...docker, reference: `${docker.reference} Edited.` };
     await store.write({ kind: 'start', session: { ...newSession('s-c'), questions: [edited, cap] }, turn: bankTurn('s-c', 't-c') }, { durable: true });
     expect(count(store.db, 'SELECT count(*) AS n FROM frozen_questions')).toBe(3);
+    // as the service sends them: frozen already, found under the same keys
+    await store.write({ kind: 'start', session: { ...newSession('s-d'), questions: [cap, edited].map(freezeQuestion) }, turn: bankTurn('s-d', 't-d') }, { durable: true });
+    expect(count(store.db, 'SELECT count(*) AS n FROM frozen_questions')).toBe(3);
     await store.close();
 
     // read back through a new connection to the file
@@ -583,6 +587,7 @@ describe('frozen questions', () => {
     expect(again.sessions.get('s-b')?.questions).toEqual([cap, docker]);
     expect(again.sessions.get('s-c')?.questions).toEqual([edited, cap]);
     expect(again.sessions.get('s-c')?.questions?.[0]?.reference).toMatch(/Edited\.$/);
+    expect(again.sessions.get('s-d')?.questions).toEqual([cap, edited]);
     expect(count(again.db, 'SELECT count(*) AS n FROM session_questions')).toBe(0);
   });
 });
