@@ -11,9 +11,9 @@ export interface FrozenQuestion {
 const frozenByQuestion = new WeakMap<Question, FrozenQuestion>();
 
 /**
- * The frozen form of a question. The service sends questions to the writer thread in this form: five
- * strings are copied to a thread in a few microseconds, where the objects they describe took some
- * 120 µs of the event loop's time to serialise at every start.
+ * The frozen form of a question, which the service sends to the writer thread: a start's unit with
+ * five questions took 211 µs to copy to a thread (structuredClone, most of it serialising the objects
+ * on the event loop), and 12 µs with the questions as their keys and JSON strings.
  */
 export function freezeQuestion(question: Question): FrozenQuestion {
   let frozen = frozenByQuestion.get(question);
@@ -23,8 +23,4 @@ export function freezeQuestion(question: Question): FrozenQuestion {
     frozenByQuestion.set(question, frozen);
   }
   return frozen;
-}
-
-export function isFrozen(q: Question | FrozenQuestion): q is FrozenQuestion {
-  return 'key' in q && 'json' in q;
 }

@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import { freezeQuestion, isFrozen, type FrozenQuestion } from './frozen-questions.js';
+import type { FrozenQuestion } from './frozen-questions.js';
 import type { Mode } from '../realtime/contract.js';
 import type { Question } from '../bank/bank-schema.js';
 
@@ -56,22 +56,17 @@ interface RawSession {
   questions: string | null;
 }
 
-/**
- * Frozen questions never change once stored, and they are the bulk of what is read for a session
- * (references, cues), so each is parsed once and kept: a frozen question by its key, the questions of
- * a session stored before frozen_questions by its id.
- */
-const parsedQuestions = new Map<string, Question | Question[]>();
 const PARSED_QUESTIONS_KEPT = 10_000;
 
-function parsedOnce<T extends Question | Question[]>(key: string, json: () => string): T {
-  let parsed = parsedQuestions.get(key);
+/** What `json` parses to, parsed once under `key` and kept (the oldest dropped past PARSED_QUESTIONS_KEPT). */
+function parsedOnce<T>(cache: Map<string, T>, key: string, json: () => string): T {
+  let parsed = cache.get(key);
   if (!parsed) {
     parsed = JSON.parse(json()) as T;
-    if (parsedQuestions.size >= PARSED_QUESTIONS_KEPT) parsedQuestions.delete(parsedQuestions.keys().next().value!);
-    parsedQuestions.set(key, parsed);
+    if (cache.size >= PARSED_QUESTIONS_KEPT) cache.delete(cache.keys().next().value!);
+    cache.set(key, parsed);
   }
-  return parsed as T;
+  return parsed;
 }
 
 function fromRow(r: RawSession, questions: Question[] | null): SessionRow {
@@ -106,6 +101,13 @@ export class SessionRepository {
   private readonly listStmt;
   private readonly listByStatusStmt;
   private readonly withoutReportStmt;
+  /**
+   * Frozen questions never change once stored, and they are the bulk of what is read for a session
+   * (references, cues), so each is parsed once and kept, per database: by its key, and the questions of
+   * a session stored before frozen_questions by the session's id.
+   */
+  private readonly frozenByKey = new Map<string, Question>();
+  private readonly legacyBySession = new Map<string, Question[]>();
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -132,14 +134,10 @@ export class SessionRepository {
     );
   }
 
-  /**
-   * Call inside a transaction: the session and the questions it freezes are several rows. The
-   * questions may come frozen already (see frozen-questions.ts).
-   */
-  create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt' | 'questions'> & { questions?: readonly (Question | FrozenQuestion)[] | null }): void {
+  /** Call inside a transaction: the session and the questions it freezes (frozen-questions.ts) are several rows. */
+  create(s: Omit<SessionRow, 'status' | 'overall' | 'completedAt' | 'questions'> & { questions?: readonly FrozenQuestion[] | null }): void {
     const { questions, ...session } = s;
-    const keys = questions?.map((q) => {
-      const { key, json } = isFrozen(q) ? q : freezeQuestion(q);
+    const keys = questions?.map(({ key, json }) => {
       this.insertFrozenStmt.run(key, json);
       return key;
     });
@@ -159,14 +157,14 @@ export class SessionRepository {
   private questionsOf(r: RawSession): Question[] | null {
     if (r.question_keys) {
       return (JSON.parse(r.question_keys) as string[]).map((key) =>
-        parsedOnce<Question>(key, () => {
+        parsedOnce(this.frozenByKey, key, () => {
           const row = this.frozenStmt.get(key);
           if (!row) throw new Error(`session ${r.id}: frozen question ${key} is missing`);
           return row.question;
         }),
       );
     }
-    return r.questions ? parsedOnce<Question[]>(r.id, () => r.questions!) : null;
+    return r.questions ? parsedOnce(this.legacyBySession, r.id, () => r.questions!) : null;
   }
 
   /** Returns false when the session was already complete. */

@@ -1,4 +1,3 @@
-import type { Question } from '../bank/bank-schema.js';
 import type { FrozenQuestion } from './frozen-questions.js';
 import type { Assessment } from '../scoring/assessment.js';
 import type { Report } from '../reports/report-model.js';
@@ -7,8 +6,8 @@ import type { TranscriptRepository, TurnRow } from './transcript-repository.js';
 import type { AssessmentRepository } from './assessment-repository.js';
 import type { ReportRepository } from './report-repository.js';
 
-/** A session to store: its questions as objects, or frozen already (what the service sends: see frozen-questions.ts). */
-export type NewSession = Omit<SessionRow, 'status' | 'overall' | 'completedAt' | 'questions'> & { questions: readonly (Question | FrozenQuestion)[] | null };
+/** A session to store, its questions frozen (frozen-questions.ts). */
+export type NewSession = Omit<SessionRow, 'status' | 'overall' | 'completedAt' | 'questions'> & { questions: readonly FrozenQuestion[] | null };
 export type NewTurn = Pick<TurnRow, 'id' | 'sessionId' | 'questionIndex' | 'questionId' | 'kind' | 'parentTurnId' | 'pointId' | 'text' | 'askedAt'>;
 
 /**

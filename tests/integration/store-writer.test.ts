@@ -45,7 +45,7 @@ function newSession(id: string, withQuestions = true): NewSession {
     clientIp: '10.0.0.7',
     createdAt: T0,
     retryOf: null,
-    questions: withQuestions ? [docker, cap] : null,
+    questions: withQuestions ? [docker, cap].map(freezeQuestion) : null,
   };
 }
 
@@ -444,7 +444,7 @@ describe('WAL checkpoints, on a thread of their own', () => {
   function startOwn(n: number): WriteUnit {
     const id = `s-${n}`;
     const own = (q: typeof docker) => ({ ...q, reference: `${q.reference} (${id})` });
-    return { kind: 'start', session: { ...newSession(id), questions: [own(docker), own(cap)] }, turn: bankTurn(id, `t-${n}`) };
+    return { kind: 'start', session: { ...newSession(id), questions: [own(docker), own(cap)].map(freezeQuestion) }, turn: bankTurn(id, `t-${n}`) };
   }
 
   async function writeSessions(store: Store, from: number, count: number): Promise<void> {
@@ -571,18 +571,19 @@ describe('frozen questions', () => {
     const path = tempDbPath();
     const store = openStore(path);
     await store.write(startUnit('s-a', 't-a'), { durable: true });
-    await store.write({ kind: 'start', session: { ...newSession('s-b'), questions: [cap, docker] }, turn: bankTurn('s-b', 't-b') }, { durable: true });
+    await store.write({ kind: 'start', session: { ...newSession('s-b'), questions: [cap, docker].map(freezeQuestion) }, turn: bankTurn('s-b', 't-b') }, { durable: true });
     expect(count(store.db, 'SELECT count(*) AS n FROM frozen_questions')).toBe(2);
     const edited = { ...docker, reference: `${docker.reference} Edited.` };
-    await store.write({ kind: 'start', session: { ...newSession('s-c'), questions: [edited, cap] }, turn: bankTurn('s-c', 't-c') }, { durable: true });
+    await store.write({ kind: 'start', session: { ...newSession('s-c'), questions: [edited, cap].map(freezeQuestion) }, turn: bankTurn('s-c', 't-c') }, { durable: true });
     expect(count(store.db, 'SELECT count(*) AS n FROM frozen_questions')).toBe(3);
-    // as the service sends them: frozen already, found under the same keys
+    // another session asking the same questions in another order: found under the same keys
     await store.write({ kind: 'start', session: { ...newSession('s-d'), questions: [cap, edited].map(freezeQuestion) }, turn: bankTurn('s-d', 't-d') }, { durable: true });
     expect(count(store.db, 'SELECT count(*) AS n FROM frozen_questions')).toBe(3);
     await store.close();
 
-    // read back through a new connection to the file
+    // read back by a new store, whose questions are parsed from the file, not kept from the writes above
     const again = openStore(path);
+    expect(again.db.prepare('SELECT question FROM frozen_questions WHERE key = ?').get(freezeQuestion(docker).key)).toEqual({ question: JSON.stringify(docker) });
     expect(again.sessions.get('s-a')?.questions).toEqual([docker, cap]);
     expect(again.sessions.get('s-b')?.questions).toEqual([cap, docker]);
     expect(again.sessions.get('s-c')?.questions).toEqual([edited, cap]);
@@ -620,8 +621,8 @@ describe('a database made by an earlier build', () => {
     expect(last).toBe(7);
     old.exec(`ALTER TABLE sessions ADD COLUMN questions TEXT;
       UPDATE sessions SET questions = (
-        SELECT json_group_array(json(question)) FROM (
-          SELECT f.question FROM json_each(sessions.question_keys) k JOIN frozen_questions f ON f.key = k.value ORDER BY k.key))
+        SELECT json_group_array(json(f.question) ORDER BY k.key)
+        FROM json_each(sessions.question_keys) k JOIN frozen_questions f ON f.key = k.value)
         WHERE question_keys IS NOT NULL;
       ALTER TABLE sessions DROP COLUMN question_keys;
       DROP TABLE frozen_questions;
