@@ -142,27 +142,14 @@ export async function runWriterCycles(store: Store, assessment: Assessment, answ
 }
 
 /**
- * Completed interviews written straight through the repositories, 500 to a transaction: a database
- * with history, as a service has after a while. Its indexes are then hundreds of leaves wide, so
- * where new keys land in them (see server/store/row-ids.ts) shows in what each checkpoint copies.
+ * Completed interviews written as runWriteCycles writes them, 500 to an outer transaction (each of
+ * their own becomes a savepoint): a database with history, as a service has after a while. Its
+ * indexes are then hundreds of leaves wide, so where new keys land in them (see
+ * server/store/row-ids.ts) shows in what each checkpoint copies.
  */
 export function seedHistory(store: Store, assessment: Assessment, answerText: string, interviews: number): void {
-  const at = now();
-  for (let done = 0; done < interviews; ) {
-    const end = Math.min(interviews, done + 500);
-    store.transaction(() => {
-      for (; done < end; done++) {
-        const sessionId = newRowId();
-        store.sessions.create(benchSession(sessionId));
-        for (let i = 1; i <= ANSWERS_PER_INTERVIEW; i++) {
-          const turnId = newRowId();
-          store.transcript.ask(benchTurn(sessionId, Math.ceil(i / 1.4), turnId));
-          store.transcript.answer(sessionId, turnId, answerText, at);
-          store.transcript.markScored(sessionId, turnId);
-          store.assessments.save(sessionId, turnId, assessment, at);
-        }
-        store.sessions.complete(sessionId, 60, at);
-      }
-    });
+  for (let done = 0; done < interviews; done += 500) {
+    const answers = Math.min(500, interviews - done) * ANSWERS_PER_INTERVIEW;
+    store.transaction(() => runWriteCycles(store, assessment, answerText, Number.POSITIVE_INFINITY, answers));
   }
 }
